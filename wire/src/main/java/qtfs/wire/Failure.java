@@ -10,9 +10,13 @@ public record Failure(int errno, String reason) {
     /** errno values are small positive numbers; anything else is garbage. */
     private static final int MAX_ERRNO = 4095;
 
+    /** Longer reasons are cut, so a reason quoting peer input always fits in a frame. */
+    public static final int MAX_REASON_CHARS = 4000;
+
     public Failure {
         if (errno < 1 || errno > MAX_ERRNO) throw new IllegalArgumentException("errno " + errno + " out of range 1.." + MAX_ERRNO);
         if (reason == null) throw new IllegalArgumentException("reason missing");
+        if (reason.length() > MAX_REASON_CHARS) reason = reason.substring(0, MAX_REASON_CHARS) + "...";
     }
 
     public ByteBuffer encode() {
