@@ -41,7 +41,7 @@ class FuseSessionTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        fixture.close();
+        fixture.cleanUp();
     }
 
     private FuseSession mountAndStart(FuseMountOptions options) throws Exception {
@@ -220,6 +220,27 @@ class FuseSessionTest {
             } catch (IOException expected) {
                 // closing a file of an aborted FUSE connection reports ENOTCONN
             }
+        }
+    }
+
+    @Test
+    void closeFromAShutdownHookUnmountsOnSigterm() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ShutdownHookMount.class.getName(), mountpoint.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String line = assertTimeoutPreemptively(PATIENCE,
+                    () -> new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream())).readLine());
+            assertEquals("ready", line);
+            assertTrue(MountFixture.isMounted(mountpoint));
+            assertArrayEquals(HelloFileSystem.CONTENT, Files.readAllBytes(mountpoint.resolve(HelloFileSystem.FILE_NAME)));
+            child.destroy(); // SIGTERM
+            assertTrue(child.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the process ended");
+            assertFalse(MountFixture.isMounted(mountpoint), "the shutdown hook unmounted");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  * A fresh directory under /tmp per test, the sessions mounted in it, and a cleanup that
  * leaves nothing mounted even when the test failed half-way.
  */
-final class MountFixture implements AutoCloseable {
+final class MountFixture {
     static final String SUBTYPE = "qtfstest";
     static final String SOURCE = "qtfs-test:/hello";
 
@@ -66,8 +66,7 @@ final class MountFixture implements AutoCloseable {
         mountedFusectl = true;
     }
 
-    @Override
-    public void close() throws Exception {
+    void cleanUp() throws IOException, InterruptedException {
         for (FuseSession s : sessions) {
             try {
                 s.close();
