@@ -75,6 +75,29 @@ class FuseSessionTest {
     }
 
     @Test
+    void manyThreadsReadingAtOnceAllGetTheirData() throws Exception {
+        mountAndStart(MountFixture.options(mountpoint, 4, MountFixture.flagsWithoutReaddirplus()));
+        Path hello = mountpoint.resolve(HelloFileSystem.FILE_NAME);
+        List<CompletableFuture<Void>> readers = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            readers.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 50; i++) {
+                    try {
+                        assertArrayEquals(HelloFileSystem.CONTENT, Files.readAllBytes(hello));
+                        try (Stream<Path> list = Files.list(mountpoint)) {
+                            assertEquals(1, list.count());
+                        }
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                }
+            }, runnable -> Thread.ofPlatform().start(runnable)));
+        }
+        CompletableFuture.allOf(readers.toArray(CompletableFuture[]::new)).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(fs.reads.get() > 0);
+    }
+
+    @Test
     void initHonoursMaxWriteAndAgreesOnlyToWantedFlagsTheKernelOffers() throws Exception {
         FuseSession session = fixture.track(FuseSession.mount(
                 MountFixture.options(mountpoint, 1, FuseSession.DEFAULT_INIT_FLAGS), fs));
