@@ -76,6 +76,12 @@ final class FsDriver implements AutoCloseable {
         return new FsDriver(base, export, FileSystemSession.open(export.toString(), wl, INIT));
     }
 
+    /** A driver serving an existing directory; nothing is deleted on close. */
+    static FsDriver openExisting(String path, String whitelist) throws Exception {
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "qtfs-server-test-");
+        return new FsDriver(base, Path.of(path), FileSystemSession.open(path, Whitelist.parse(whitelist, "test"), INIT));
+    }
+
     static String allSections(Path export) {
         StringBuilder b = new StringBuilder();
         for (Section s : Section.values()) b.append('[').append(s.title).append("]\nPath=").append(export).append('\n');
