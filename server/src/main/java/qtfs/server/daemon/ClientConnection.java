@@ -78,7 +78,7 @@ final class ClientConnection implements Runnable {
         } catch (PeerClosedException e) {
             reason = "the client closed it";
         } catch (HandshakeException e) {
-            reason = "handshake failed: " + e.getMessage();
+            reason = "handshake failed";
         } catch (ProtocolException e) {
             reason = "protocol violation: " + e.getMessage();
             level = System.Logger.Level.WARNING;

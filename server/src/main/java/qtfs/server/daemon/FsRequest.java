@@ -46,13 +46,13 @@ final class FsRequest implements Runnable {
                 if (length < 0 || length > reply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
             } catch (RuntimeException e) {
                 // a bug in the file system must not leave the client's caller waiting forever
-                LOG.log(System.Logger.Level.ERROR, "request " + unique + " of " + session + " failed", e);
+                LOG.log(System.Logger.Level.ERROR, "request " + Long.toUnsignedString(unique) + " of " + session + " failed", e);
                 OutHeader.write(reply, OutHeader.SIZE, -Errno.EIO, unique);
                 length = OutHeader.SIZE;
             }
-            buffers.give(buffer);
             if (length > 0) send(reply.asSlice(0, length));
         } finally {
+            buffers.give(buffer);
             inFlight.release();
             session.end(unique, lockWait);
         }
