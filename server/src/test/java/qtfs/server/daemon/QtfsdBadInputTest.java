@@ -210,7 +210,7 @@ class QtfsdBadInputTest {
     @Test
     void garbageInsteadOfTheHandshake() throws Exception {
         try (RawClient bad = RawClient.open(f.socket)) {
-            bad.raw(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes()));
+            bad.raw(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: qtfs\r\n\r\n".getBytes()));
             RawClient.Reply refuse = bad.next();
             assertEquals(FrameType.REFUSE, refuse.type());
             assertClosedByServer(bad);
