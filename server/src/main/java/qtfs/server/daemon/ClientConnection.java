@@ -193,8 +193,13 @@ final class ClientConnection implements Runnable {
         }
     }
 
-    /** Ends the connection from outside (shutdown); the reader thread notices and cleans up. */
+    /**
+     * Ends the connection from outside (shutdown). The reader is interrupted too: it may be
+     * waiting for a free request slot rather than reading the socket.
+     */
     void close() {
         connection.close();
+        Thread reader = thread;
+        if (reader != null) reader.interrupt();
     }
 }
