@@ -59,7 +59,8 @@ final class ClientConnection implements Runnable {
     }
 
     void start() {
-        thread = Thread.ofPlatform().name("qtfsd-conn-" + id).daemon().start(this);
+        thread = Thread.ofPlatform().name("qtfsd-conn-" + id).daemon().unstarted(this);
+        thread.start();
     }
 
     Thread thread() {
