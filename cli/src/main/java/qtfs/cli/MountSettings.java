@@ -22,10 +22,7 @@ import qtfs.transport.Address;
  */
 public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Path> logFile) {
 
-    public static final int DEFAULT_CONNECTIONS = 4;
-    public static final int DEFAULT_FUSE_THREADS = 4;
-    public static final Duration DEFAULT_ATTR_TIMEOUT = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_ENTRY_TIMEOUT = Duration.ofSeconds(1);
+    private static final int MAX_FUSE_THREADS = 64;
     private static final long MAX_TIMEOUT_SECONDS = 86_400;
 
     /**
@@ -42,12 +39,16 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
     }
 
     public static final List<Option> OPTIONS = List.of(
-            new Option("server", "ADDR", "the qtfsd to use: unix:PATH, tcp:HOST:PORT or tcp:[IPV6]:PORT (required)"),
-            new Option("conns", "N", "connections to the server, 1-64 (default: " + DEFAULT_CONNECTIONS + ")"),
-            new Option("threads", "N", "threads reading FUSE requests, 1-64 (default: " + DEFAULT_FUSE_THREADS + ")"),
-            new Option("attr_timeout", "SECS", "how long the kernel caches file attributes; 0 disables\n"
-                    + "(default: 1): a change on the server shows within this time"),
-            new Option("entry_timeout", "SECS", "how long the kernel caches name lookups; 0 disables (default: 1)"),
+            new Option("server", "ADDR", "the qtfsd to use (required): unix:PATH, tcp:HOST:PORT\nor tcp:[IPV6]:PORT"),
+            new Option("conns", "N", "connections to the server, 1-" + ClientOptions.MAX_CONNECTIONS + " (default: "
+                    + ClientOptions.DEFAULT_CONNECTIONS + ")"),
+            new Option("threads", "N", "threads reading FUSE requests, 1-" + MAX_FUSE_THREADS + " (default: "
+                    + ClientOptions.DEFAULT_FUSE_THREADS + ")"),
+            new Option("attr_timeout", "SECS", "how long the kernel caches file attributes, 0 disables it\n"
+                    + "(default: " + seconds(ClientOptions.DEFAULT_TIMEOUT) + "); a change made on the server\n"
+                    + "shows on the client within this time"),
+            new Option("entry_timeout", "SECS", "how long the kernel caches name lookups, 0 disables it\n(default: "
+                    + seconds(ClientOptions.DEFAULT_TIMEOUT) + ")"),
             new Option("allow_other", null, "let users other than the mounting one use the mount"),
             new Option("ro", null, "mount read-only"),
             new Option("rw", null, "mount read-write (the default)"),
@@ -87,10 +88,10 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         }
         Path mp = QtfsdArguments.path("mount point", mountpoint, null).toAbsolutePath().normalize();
         Address server = null;
-        int conns = DEFAULT_CONNECTIONS;
-        int threads = DEFAULT_FUSE_THREADS;
-        Duration attr = DEFAULT_ATTR_TIMEOUT;
-        Duration entry = DEFAULT_ENTRY_TIMEOUT;
+        int conns = ClientOptions.DEFAULT_CONNECTIONS;
+        int threads = ClientOptions.DEFAULT_FUSE_THREADS;
+        Duration attr = ClientOptions.DEFAULT_TIMEOUT;
+        Duration entry = ClientOptions.DEFAULT_TIMEOUT;
         boolean allowOther = false;
         boolean readOnly = false;
         LogLevel level = LogLevel.INFO;
@@ -100,8 +101,8 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
                 String what = "mount option '" + item.key() + "'";
                 switch (item.key()) {
                     case "server" -> server = QtfsdArguments.address(what, value(item));
-                    case "conns" -> conns = NumberOption.integer(what, value(item), 1, 64);
-                    case "threads" -> threads = NumberOption.integer(what, value(item), 1, 64);
+                    case "conns" -> conns = NumberOption.integer(what, value(item), 1, ClientOptions.MAX_CONNECTIONS);
+                    case "threads" -> threads = NumberOption.integer(what, value(item), 1, MAX_FUSE_THREADS);
                     case "attr_timeout" -> attr = NumberOption.seconds(what, value(item), MAX_TIMEOUT_SECONDS);
                     case "entry_timeout" -> entry = NumberOption.seconds(what, value(item), MAX_TIMEOUT_SECONDS);
                     case "allow_other" -> allowOther = flag(item, true);

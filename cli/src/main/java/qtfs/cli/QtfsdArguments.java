@@ -24,30 +24,28 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel) {
     /** What the invocation asks for. */
     public enum Mode { RUN, CHECK, HELP, VERSION }
 
-    public static final String DEFAULT_LISTEN = "unix:/run/qtfs/qtfsd.sock";
-    public static final Path DEFAULT_WHITELIST = Path.of("/etc/qtfs/whitelist");
-    public static final Path DEFAULT_RUN_DIR = Path.of("/run/qtfs");
-    public static final int DEFAULT_WORKERS = 16;
-    public static final int DEFAULT_MAX_CONNECTIONS = 64;
-    /** 1 MiB of data plus room for headers, as in the wire protocol. */
-    public static final int DEFAULT_MAX_FRAME_SIZE = (1 << 20) + (64 << 10);
+    private static final QtfsdConfig DEFAULTS = QtfsdConfig.defaults();
+    private static final int MIN_FRAME_SIZE = QtfsdConfig.FRAME_HEADROOM + 4096;
+    private static final int MAX_FRAME_SIZE_LIMIT = (64 << 20) + QtfsdConfig.FRAME_HEADROOM;
 
     static final OptionSpec LISTEN = OptionSpec.valued("listen", 'l', "ADDR",
-            "listen on ADDR: unix:PATH, tcp:HOST:PORT or tcp:[IPV6]:PORT; repeat\n"
-                    + "for several (default: " + DEFAULT_LISTEN + ")");
+            "listen on ADDR: unix:PATH, tcp:HOST:PORT or tcp:[IPV6]:PORT;\n"
+                    + "repeat for several (default: " + QtfsdConfig.DEFAULT_LISTEN + ")");
     static final OptionSpec WHITELIST = OptionSpec.valued("whitelist", 'w', "FILE",
-            "the whitelist of exported paths and allowed operations\n(default: " + DEFAULT_WHITELIST + ")");
+            "the whitelist of exported paths and allowed operations\n(default: " + QtfsdConfig.DEFAULT_WHITELIST + ")");
     static final OptionSpec CONFIG = OptionSpec.valued("config", 'c', "FILE",
-            "read settings from FILE: 'key = value' lines, keys are the long\n"
-                    + "options without dashes; the command line overrides them");
+            "read settings from FILE: 'key = value' lines, keys are the\n"
+                    + "long options without dashes; the command line overrides them");
     static final OptionSpec WORKERS = OptionSpec.valued("workers", '\0', "N",
-            "worker threads serving file-system requests, 1-1024 (default: " + DEFAULT_WORKERS + ")");
+            "threads serving file-system requests, 1-" + QtfsdConfig.MAX_WORKER_THREADS
+                    + " (default: " + QtfsdConfig.DEFAULT_WORKER_THREADS + ")");
     static final OptionSpec MAX_CONNECTIONS = OptionSpec.valued("max-connections", '\0', "N",
-            "most client connections at once, 1-65536 (default: " + DEFAULT_MAX_CONNECTIONS + ")");
+            "most client connections at once, 1-65536 (default: " + QtfsdConfig.DEFAULT_MAX_CONNECTIONS + ")");
     static final OptionSpec MAX_FRAME_SIZE = OptionSpec.valued("max-frame-size", '\0', "BYTES",
-            "largest frame accepted from a client, 64K-64M; suffixes K, M\n(default: " + DEFAULT_MAX_FRAME_SIZE + ")");
+            "largest frame accepted from a client, " + MIN_FRAME_SIZE + "-" + MAX_FRAME_SIZE_LIMIT
+                    + "; suffixes K, M\n(default: " + DEFAULTS.maxFrameSize() + ")");
     static final OptionSpec RUN_DIR = OptionSpec.valued("run-dir", '\0', "DIR",
-            "directory of the single-instance lock (default: " + DEFAULT_RUN_DIR + ")");
+            "directory of the single-instance lock (default: " + QtfsdConfig.DEFAULT_RUN_DIR + ")");
     static final OptionSpec LOG_LEVEL = OptionSpec.valued("log-level", '\0', "LEVEL",
             "ERROR, WARN, INFO or DEBUG (default: INFO)");
     static final OptionSpec CHECK = OptionSpec.flag("check", '\0',
@@ -104,19 +102,19 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel) {
                 last.put(s.spec, s);
             }
         }
-        if (listen.isEmpty()) listen.add(Address.parse(DEFAULT_LISTEN));
-        Path whitelist = DEFAULT_WHITELIST;
-        Path runDir = DEFAULT_RUN_DIR;
-        int workers = DEFAULT_WORKERS;
-        int maxConnections = DEFAULT_MAX_CONNECTIONS;
-        int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+        if (listen.isEmpty()) listen.addAll(DEFAULTS.listen());
+        Path whitelist = DEFAULTS.whitelistFile();
+        Path runDir = DEFAULTS.runDir();
+        int workers = DEFAULTS.workerThreads();
+        int maxConnections = DEFAULTS.maxConnections();
+        int maxFrameSize = DEFAULTS.maxFrameSize();
         LogLevel logLevel = LogLevel.INFO;
         for (Setting s : last.values()) {
             if (s.spec == WHITELIST) whitelist = path(s.what, s.value, s.base);
             else if (s.spec == RUN_DIR) runDir = path(s.what, s.value, s.base);
-            else if (s.spec == WORKERS) workers = NumberOption.integer(s.what, s.value, 1, 1024);
+            else if (s.spec == WORKERS) workers = NumberOption.integer(s.what, s.value, 1, QtfsdConfig.MAX_WORKER_THREADS);
             else if (s.spec == MAX_CONNECTIONS) maxConnections = NumberOption.integer(s.what, s.value, 1, 65536);
-            else if (s.spec == MAX_FRAME_SIZE) maxFrameSize = NumberOption.bytes(s.what, s.value, 64 << 10, 64 << 20);
+            else if (s.spec == MAX_FRAME_SIZE) maxFrameSize = NumberOption.bytes(s.what, s.value, MIN_FRAME_SIZE, MAX_FRAME_SIZE_LIMIT);
             else if (s.spec == LOG_LEVEL) logLevel = logLevel(s.what, s.value);
         }
         return new QtfsdArguments(mode,

@@ -38,7 +38,7 @@ class QtfsdArgumentsTest {
         assertEquals(List.of("unix:/run/qtfs/qtfsd.sock"), listen(c));
         assertEquals(Path.of("/etc/qtfs/whitelist"), c.whitelistFile());
         assertEquals(16, c.workerThreads());
-        assertEquals(64, c.maxConnections());
+        assertEquals(256, c.maxConnections());
         assertEquals((1 << 20) + (64 << 10), c.maxFrameSize());
         assertEquals(Path.of("/run/qtfs"), c.runDir());
         assertEquals(LogLevel.INFO, a.logLevel());
@@ -74,7 +74,7 @@ class QtfsdArgumentsTest {
         assertEquals("--workers: 'many' is not a whole number", error("--workers", "many"));
         assertEquals("--workers: 0 is out of range (1 to 1024)", error("--workers=0"));
         assertEquals("--max-connections: 70000 is out of range (1 to 65536)", error("--max-connections", "70000"));
-        assertEquals("--max-frame-size: 1K is out of range (65536 to 67108864 bytes)", error("--max-frame-size", "1K"));
+        assertEquals("--max-frame-size: 1K is out of range (69632 to 67174400 bytes)", error("--max-frame-size", "1K"));
         assertEquals("--max-frame-size: 'big' is not a size (examples: 1048576, 1024K, 1M)",
                 error("--max-frame-size", "big"));
         assertEquals("--log-level: log level 'loud' is not one of ERROR, WARN, INFO, DEBUG", error("--log-level", "loud"));
