@@ -1,0 +1,77 @@
+package qtfs.fuse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads /proc/self/mountinfo. This never touches a mounted file system, so it is safe even
+ * for the threads that serve one.
+ */
+final class MountTable {
+    private MountTable() {}
+
+    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+
+    static List<MountEntry> read() throws IOException {
+        return parse(new String(Files.readAllBytes(MOUNTINFO), StandardCharsets.UTF_8));
+    }
+
+    /** The mounts at {@code mountPoint}, the most recent (the visible one) last. */
+    static List<MountEntry> at(List<MountEntry> mounts, String mountPoint) {
+        return mounts.stream().filter(m -> m.mountPoint().equals(mountPoint)).toList();
+    }
+
+    /** The visible mount at {@code mountPoint}, if anything is mounted there. */
+    static Optional<MountEntry> topmostAt(List<MountEntry> mounts, String mountPoint) {
+        List<MountEntry> here = at(mounts, mountPoint);
+        return here.isEmpty() ? Optional.empty() : Optional.of(here.getLast());
+    }
+
+    /**
+     * Parses mountinfo lines: {@code ID PARENT MAJOR:MINOR ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS}.
+     * Lines that do not have this shape are skipped.
+     */
+    static List<MountEntry> parse(String text) {
+        List<MountEntry> entries = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.split(" ");
+            int separator = List.of(f).indexOf("-");
+            if (f.length < 6 || separator < 6 || separator + 2 >= f.length) continue;
+            String[] device = f[2].split(":");
+            if (device.length != 2) continue;
+            try {
+                entries.add(new MountEntry(Integer.parseInt(f[0]), Integer.parseInt(device[0]), Integer.parseInt(device[1]),
+                        unescape(f[4]), f[5], unescape(f[separator + 1]), unescape(f[separator + 2])));
+            } catch (NumberFormatException e) {
+                // not a mountinfo line
+            }
+        }
+        return entries;
+    }
+
+    /** The kernel writes space, tab, newline and backslash as {@code \ooo} octal escapes. */
+    static String unescape(String field) {
+        if (field.indexOf('\\') < 0) return field;
+        byte[] in = field.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[in.length];
+        int n = 0;
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] == '\\' && i + 3 < in.length && isOctal(in[i + 1]) && isOctal(in[i + 2]) && isOctal(in[i + 3])) {
+                out[n++] = (byte) (((in[i + 1] - '0') << 6) | ((in[i + 2] - '0') << 3) | (in[i + 3] - '0'));
+                i += 3;
+            } else {
+                out[n++] = in[i];
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private static boolean isOctal(byte b) {
+        return b >= '0' && b <= '7';
+    }
+}
