@@ -128,6 +128,10 @@ final class FsDriver implements AutoCloseable {
         }
     }
 
+    ExecutorService fsWorker() {
+        return worker;
+    }
+
     /** Runs on the worker thread (e.g. to check what it acts as). */
     <T> T onWorker(java.util.concurrent.Callable<T> task) throws Exception {
         return worker.submit(task).get();
