@@ -102,6 +102,7 @@ class RobustnessTest {
         };
         var logger = java.util.logging.Logger.getLogger(FileSystemSession.class.getName());
         logger.addHandler(capture);
+        logger.setLevel(java.util.logging.Level.SEVERE);
         Random random = new Random(42);
         for (Opcode op : Opcode.values()) {
             if (op == Opcode.SETLKW) continue;   // may legitimately wait
