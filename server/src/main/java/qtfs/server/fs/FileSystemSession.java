@@ -15,7 +15,6 @@ import qtfs.server.whitelist.Whitelist;
 import qtfs.sys.Arch;
 import qtfs.sys.Errno;
 import qtfs.sys.ErrnoException;
-import qtfs.sys.FileCalls;
 import qtfs.sys.FileIo;
 import qtfs.sys.OpenFlags;
 import qtfs.sys.ProcSelf;
