@@ -141,6 +141,31 @@ class RobustnessTest {
     }
 
     @Test
+    void tooSmallBuffersAreAnsweredWhereTheUniqueIsKnown() {
+        MemorySegment reply = MemorySegment.ofArray(new byte[FsDriver.MAX_WRITE + 4096 + 16]);
+        MemorySegment header = MemorySegment.ofArray(new byte[20]);
+        header.set(qtfs.fuse.proto.Le.U32, InHeader.OPCODE, Opcode.GETATTR.code);
+        header.set(qtfs.fuse.proto.Le.U64, InHeader.UNIQUE, 55L);
+        assertEquals(OutHeader.SIZE, d.fs.handle(header, null, reply));
+        assertEquals(-Errno.EINVAL, OutHeader.error(reply));
+        assertEquals(55, OutHeader.unique(reply));
+        assertEquals(0, d.fs.handle(MemorySegment.ofArray(new byte[10]), null, reply), "no unique: nothing to answer");
+
+        byte[] body = new RequestBody().name("f").toBytes();
+        MemorySegment req = MemorySegment.ofArray(new byte[InHeader.SIZE + body.length]);
+        InHeader.write(req, InHeader.SIZE + body.length, Opcode.LOOKUP.code, 56, FsDriver.ROOT, 0, 0, 1);
+        MemorySegment small = MemorySegment.ofArray(new byte[100]);
+        assertEquals(OutHeader.SIZE, d.fs.handle(req, null, small));
+        assertEquals(-Errno.EINVAL, OutHeader.error(small));
+    }
+
+    @Test
+    void interruptsAreNeverAnswered() {
+        assertEquals(0, d.call(Opcode.INTERRUPT, 0, new RequestBody().zeros(2)).body().byteSize());
+        assertEquals(0, d.call(Opcode.INTERRUPT, 0, new RequestBody().u64(12345)).body().byteSize());
+    }
+
+    @Test
     void aClosedSessionAnswersEnotconn() throws Exception {
         d.fs.close();
         d.lookup(FsDriver.ROOT, "f").fails(Errno.ENOTCONN);
