@@ -35,6 +35,9 @@ import qtfs.sys.PageSize;
  * a {@link FuseHandler}, on the reader thread that read it; the handler answers with
  * {@link #reply} or {@link #replyError} at once or later, from any thread. Requests are never
  * serialised: each reader thread takes the next request as soon as the handler returns.
+ * onInit runs on the reader thread that received INIT, before the kernel gets the INIT reply
+ * (so before any other request); onDestroy runs once, on the last reader thread to end (or in
+ * {@link #close} when the session was never started).
  *
  * <p>Neither the handler nor anything it calls may touch the mount itself (stat it, open a
  * file in it): the kernel would wait for a request that only this session can answer.

@@ -1,7 +1,9 @@
 package qtfs.fuse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -71,8 +73,9 @@ final class InitNegotiation {
 
     /** The kernel's cap on max_pages: fs.fuse.max_pages_limit where the kernel has it (6.13+), else 256. */
     static int kernelMaxPagesLimit() {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/fs/fuse/max_pages_limit")).strip());
+        // One read with room to spare: sysctl files answer a read at a later offset with end-of-file.
+        try (InputStream in = Files.newInputStream(Path.of("/proc/sys/fs/fuse/max_pages_limit"))) {
+            return Integer.parseInt(new String(in.readNBytes(32), StandardCharsets.US_ASCII).strip());
         } catch (IOException | NumberFormatException e) {
             return DEFAULT_MAX_PAGES_LIMIT;
         }

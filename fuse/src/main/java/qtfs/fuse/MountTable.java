@@ -1,6 +1,7 @@
 package qtfs.fuse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ final class MountTable {
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
     static List<MountEntry> read() throws IOException {
-        return parse(new String(Files.readAllBytes(MOUNTINFO), StandardCharsets.UTF_8));
+        try (InputStream in = Files.newInputStream(MOUNTINFO)) {
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     /** The mounts at {@code mountPoint}, the most recent (the visible one) last. */
