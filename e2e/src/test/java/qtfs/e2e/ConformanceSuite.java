@@ -28,7 +28,7 @@ abstract class ConformanceSuite {
         ProbeScripts probes = ProbeScripts.installIn(fs.localDir().getParent());
         ProbeResult local = probes.run(run, fs.localDir());
         ProbeResult mounted = probes.run(run, fs.mountPoint());
-        return new BehaviourComparison(run.toString(), "local", local, fs.name(), mounted);
+        return new BehaviourComparison("probe " + run, "local", local, fs.name(), mounted);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -9,8 +9,19 @@ import java.util.List;
  * one, used to check that the probes run on FUSE mounts and do detect such differences.
  */
 public final class BindfsFixture extends MountFixture {
+    private final String options;
     private Path source;
     private Path mountPoint;
+    private DaemonProcess daemon;
+
+    public BindfsFixture() {
+        this("allow_other,dev,suid");
+    }
+
+    /** With other -o options (bad ones make it fail to start, which the fixture tests use). */
+    public BindfsFixture(String options) {
+        this.options = options;
+    }
 
     @Override
     public String name() {
@@ -21,9 +32,13 @@ public final class BindfsFixture extends MountFixture {
     protected void startIn(ScratchDir scratch) {
         source = scratch.newDirectory("source");
         mountPoint = scratch.newDirectory("mnt");
-        DaemonProcess bindfs = startDaemon("bindfs", List.of(HostTool.BINDFS.path(), "-f", "-o", "allow_other,dev,suid",
-                source.toString(), mountPoint.toString()));
-        awaitMount(bindfs, mountPoint);
+        daemon = startDaemon("bindfs", List.of(HostTool.BINDFS.path(), "-f", "-o", options, source.toString(),
+                mountPoint.toString()));
+        awaitMount(daemon, mountPoint);
+    }
+
+    public DaemonProcess daemon() {
+        return daemon;
     }
 
     @Override

@@ -7,11 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What must not outlive the test JVM even if a fixture's teardown never runs (a crash, a kill of
  * the surefire fork): processes still registered are killed and mount points still registered
- * are lazily unmounted by a shutdown hook.
+ * are lazily unmounted, then scratch directories removed, by a shutdown hook.
  */
 public final class LastResortCleanup {
     private static final Set<DaemonProcess> PROCESSES = ConcurrentHashMap.newKeySet();
     private static final Set<Path> MOUNT_POINTS = ConcurrentHashMap.newKeySet();
+    private static final Set<ScratchDir> SCRATCH_DIRS = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(LastResortCleanup::runNow, "qtfs-e2e-last-resort-cleanup"));
@@ -36,6 +37,14 @@ public final class LastResortCleanup {
         MOUNT_POINTS.remove(mountPoint);
     }
 
+    public static void register(ScratchDir scratch) {
+        SCRATCH_DIRS.add(scratch);
+    }
+
+    public static void unregister(ScratchDir scratch) {
+        SCRATCH_DIRS.remove(scratch);
+    }
+
     private static void runNow() {
         for (Path mountPoint : MOUNT_POINTS) {
             try {
@@ -46,6 +55,13 @@ public final class LastResortCleanup {
         }
         for (DaemonProcess process : PROCESSES) {
             process.kill();
+        }
+        for (ScratchDir scratch : SCRATCH_DIRS) {
+            try {
+                scratch.close();
+            } catch (RuntimeException | AssertionError e) {
+                System.err.println(e.getMessage());
+            }
         }
     }
 }

@@ -39,10 +39,13 @@ public abstract class MountFixture implements MountedFileSystem, AutoCloseable, 
         localDir = scratch.newDirectory("local");
         try {
             startIn(scratch);
-        } catch (RuntimeException | Error e) {
+        } catch (AssertionError e) {
+            close();
+            throw e;
+        } catch (RuntimeException e) {
             String logs = diagnostics();
             close();
-            throw (e instanceof AssertionError) ? e : new AssertionError("could not start " + name() + ": " + e + "\n" + logs, e);
+            throw new AssertionError("could not start " + name() + ": " + e + "\n" + logs, e);
         }
     }
 

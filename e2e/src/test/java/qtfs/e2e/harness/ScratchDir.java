@@ -24,7 +24,9 @@ public final class ScratchDir implements AutoCloseable {
         try {
             Path root = Files.createTempDirectory(Path.of("/tmp"), prefix).toRealPath();
             open(root);
-            return new ScratchDir(root);
+            ScratchDir scratch = new ScratchDir(root);
+            LastResortCleanup.register(scratch);
+            return scratch;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -61,5 +63,6 @@ public final class ScratchDir implements AutoCloseable {
         }
         Command.of(HostTool.RM.path(), "-rf", "--one-file-system", root.toString()).timeout(Duration.ofSeconds(120))
                 .runOk();
+        LastResortCleanup.unregister(this);
     }
 }

@@ -1,5 +1,6 @@
 package qtfs.e2e.probe;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +11,13 @@ import java.util.List;
  */
 public record BehaviourComparison(String what, String referenceName, ProbeResult reference, String mountName,
         ProbeResult onMount) {
+
+    /** A comparison of lines produced by other means than a probe (program outputs, tree listings). */
+    public static BehaviourComparison ofLines(String what, Path referenceDir, List<String> referenceLines,
+            String mountName, Path mountDir, List<String> mountLines) {
+        return new BehaviourComparison(what, "local", new ProbeResult(referenceDir, referenceLines, "", 0), mountName,
+                new ProbeResult(mountDir, mountLines, "", 0));
+    }
 
     public List<Integer> differingLines() {
         List<Integer> differing = new ArrayList<>();
@@ -34,7 +42,7 @@ public record BehaviourComparison(String what, String referenceName, ProbeResult
     /** Fails with the full report unless both runs completed and printed the same lines. */
     public void assertSame() {
         if (reference.exitCode() != 0) {
-            throw new AssertionError("probe " + what + " failed in the local reference directory "
+            throw new AssertionError(what + " failed in the local reference directory "
                     + reference.directory() + " (exit " + reference.exitCode() + "), so it cannot be compared:\n"
                     + reference.stderr() + "\n" + String.join("\n", reference.lines()));
         }
@@ -46,7 +54,7 @@ public record BehaviourComparison(String what, String referenceName, ProbeResult
     public String report() {
         List<Integer> differing = differingLines();
         StringBuilder text = new StringBuilder();
-        text.append("probe ").append(what).append(": ").append(differing.size()).append(" of ")
+        text.append(what).append(": ").append(differing.size()).append(" of ")
                 .append(Math.max(reference.lines().size(), onMount.lines().size()))
                 .append(" lines differ between the local directory and ").append(mountName).append('\n')
                 .append("  ").append(referenceName).append(": ").append(reference.directory()).append('\n')

@@ -108,6 +108,11 @@ public final class ProbeScripts {
         }
     }
 
+    /** A helper program from probes/tools. */
+    public Path tool(String name) {
+        return installed.resolve("tools").resolve(name);
+    }
+
     /** Runs the scenario with the directory as its working directory. */
     public ProbeResult run(Scenario scenario, Path directory, UnixUser user) {
         CommandResult result = Command.of(HostTool.PYTHON3.path(), "-B", "-E", "-s", installed.resolve("run.py").toString(),

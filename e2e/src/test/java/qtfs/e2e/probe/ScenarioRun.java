@@ -10,9 +10,13 @@ import qtfs.e2e.harness.UnixUser;
 /** One scenario as one user: the unit that is run locally and on a mount, then compared. */
 public record ScenarioRun(Scenario scenario, UnixUser user) {
 
-    /** A fresh directory for this run under parent, mode 0755, owned by the user. */
+    /** A fresh directory for this run under parent (named after it), mode 0755, owned by the user. */
     public Path prepareDirectory(Path parent) {
-        Path dir = parent.resolve(scenario.name() + "-" + user.name());
+        String name = scenario.name() + "-" + user.name();
+        Path dir = parent.resolve(name);
+        for (int n = 2; Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+            dir = parent.resolve(name + "-" + n);
+        }
         try {
             Files.createDirectory(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
