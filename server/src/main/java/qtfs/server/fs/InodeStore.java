@@ -68,6 +68,15 @@ final class InodeStore {
         return found[0];
     }
 
+    /**
+     * The inode {@code st} describes, if the client knows it, is now found as {@code name} in
+     * {@code parent} (after a rename): {@link ServerPaths} places deep inodes by that name.
+     */
+    void foundAt(Statx st, Inode parent, byte[] name) {
+        Inode inode = byKey.get(new InodeKey(st.dev(), st.ino()));
+        if (inode != null && inode != root) inode.parentLink = new Inode.ParentLink(parent, name);
+    }
+
     /** One more kernel reference to a known inode; false if it was forgotten meanwhile. */
     boolean addLookup(Inode inode) {
         boolean[] added = new boolean[1];
