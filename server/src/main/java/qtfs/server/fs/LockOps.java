@@ -46,9 +46,7 @@ final class LockOps {
             LkIn.writeLock(r.out(), 0, LkIn.start(b), LkIn.end(b), Locks.F_UNLCK, 0);
         } else {
             long end = held.length() == 0 ? LkIn.OFFSET_MAX : held.start() + held.length() - 1;
-            // Holders are other client owners (OFD locks report no pid) or server processes,
-            // whose pids mean nothing on the client.
-            LkIn.writeLock(r.out(), 0, held.start(), end, held.type(), 0);
+            LkIn.writeLock(r.out(), 0, held.start(), end, held.type(), f.inode.ownerLocks().holderPid(held, LkIn.owner(b)));
         }
         return r.ok(LkIn.OUT_SIZE);
     }
@@ -72,6 +70,7 @@ final class LockOps {
         Attempt attempt = () -> locks.withOwner(owner, fd -> { Locks.ofdSet(fd, type, range.start(), range.length()); return null; });
         if (wait) waitFor(r.unique, attempt);
         else attempt.run();
+        locks.lockedFor(owner, LkIn.pid(b) != 0 ? LkIn.pid(b) : r.pid);
         return r.ok(0);
     }
 

@@ -287,7 +287,12 @@ final class FsDriver implements AutoCloseable {
     }
 
     static RequestBody lk(long fh, long owner, long start, long end, int type, int lkFlags) {
-        return new RequestBody().u64(fh).u64(owner).u64(start).u64(end).u32(type).u32(4242).u32(lkFlags).u32(0);
+        return lk(fh, owner, start, end, type, lkFlags, 4242);
+    }
+
+    /** A lock request from the client process {@code pid}. */
+    static RequestBody lk(long fh, long owner, long start, long end, int type, int lkFlags, int pid) {
+        return new RequestBody().u64(fh).u64(owner).u64(start).u64(end).u32(type).u32(pid).u32(lkFlags).u32(0);
     }
 
     Reply access(long node, int mask) {

@@ -68,6 +68,21 @@ class LockTest {
     }
 
     @Test
+    void aConflictNamesTheClientPidOfItsHolder() {
+        d.call(Opcode.SETLK, node, FsDriver.lk(fhA, A, 0, 9, Locks.F_WRLCK, 0, 111)).ok();
+        d.call(Opcode.SETLK, node, FsDriver.lk(fhA, A, 50, 59, Locks.F_RDLCK, 0, 111)).ok();
+        d.call(Opcode.SETLK, node, FsDriver.lk(fhB, B, 20, 29, Locks.F_RDLCK, 0, 222)).ok();
+        Reply write = getlk(fhB, B, 5, 5, Locks.F_WRLCK).ok();
+        assertEquals(Locks.F_WRLCK, LkIn.outType(write.body(), 0));
+        assertEquals(111, LkIn.outPid(write.body(), 0));
+        Reply read = getlk(fhB, B, 55, 55, Locks.F_WRLCK).ok();
+        assertEquals(Locks.F_RDLCK, LkIn.outType(read.body(), 0));
+        assertEquals(50, LkIn.outStart(read.body(), 0));
+        assertEquals(111, LkIn.outPid(read.body(), 0));
+        assertEquals(222, LkIn.outPid(getlk(fhA, A, 20, 20, Locks.F_WRLCK).ok().body(), 0));
+    }
+
+    @Test
     void sameOwnerOnTwoHandlesIsOneOwner() {
         setlk(fhA, A, 0, 9, Locks.F_WRLCK).ok();
         setlk(fhB, A, 0, 9, Locks.F_WRLCK).ok();
@@ -97,6 +112,7 @@ class LockTest {
             Reply r = getlk(fhA, A, 0, END, Locks.F_RDLCK).ok();
             assertEquals(Locks.F_WRLCK, LkIn.outType(r.body(), 0));
             assertEquals(4, LkIn.outEnd(r.body(), 0));
+            assertEquals(p.pid(), LkIn.outPid(r.body(), 0), "a server process is named by its server pid");
             setlk(fhA, A, 5, 9, Locks.F_WRLCK).ok();
         } finally {
             p.getOutputStream().close();
