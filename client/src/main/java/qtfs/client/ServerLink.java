@@ -45,6 +45,7 @@ final class ServerLink {
     private volatile boolean closing;
     private volatile int mountId;
     private FuseSession session;
+    private ReleaseOrder releases;
 
     private ServerLink(String name, Connection connection) {
         this.name = name;
@@ -93,9 +94,10 @@ final class ServerLink {
         }
     }
 
-    /** Starts the receiver thread that hands replies to {@code fuse}. */
-    void startReceiving(FuseSession fuse, int index) {
+    /** Starts the receiver thread that hands replies to {@code fuse} and tells {@code releases} of each. */
+    void startReceiving(FuseSession fuse, int index, ReleaseOrder releases) {
         this.session = fuse;
+        this.releases = releases;
         Thread.ofPlatform().name("qtfs-link-" + index).daemon().start(this::receive);
     }
 
@@ -164,6 +166,7 @@ final class ServerLink {
             LOG.log(System.Logger.Level.DEBUG, "{0}: reply to request {1} that is not pending; dropped", name, Long.toUnsignedString(unique));
             return;
         }
+        releases.answered(unique);
         session.reply(MemorySegment.ofBuffer(payload));
     }
 
@@ -177,7 +180,10 @@ final class ServerLink {
     private void error(FrameHeader h, Failure failure) {
         LOG.log(System.Logger.Level.WARNING, "{0}: server could not serve request {1}: {2}", name, Long.toUnsignedString(h.requestId()),
                 failure.reason());
-        if (inFlight.remove(h.requestId())) session.replyError(h.requestId(), failure.errno());
+        if (inFlight.remove(h.requestId())) {
+            releases.answered(h.requestId());
+            session.replyError(h.requestId(), failure.errno());
+        }
     }
 
     private void pong(Frame ping) throws IOException {
@@ -191,6 +197,7 @@ final class ServerLink {
         if (!closing) LOG.log(System.Logger.Level.WARNING, "{0} lost: {1}; its pending requests fail with EIO", name, reason);
         for (Long unique : inFlight) {
             if (inFlight.remove(unique) && session != null) {
+                releases.answered(unique);
                 try {
                     session.replyError(unique, Errno.EIO);
                 } catch (RuntimeException e) {

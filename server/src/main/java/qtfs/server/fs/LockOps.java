@@ -71,6 +71,7 @@ final class LockOps {
         if (wait) waitFor(r.unique, attempt);
         else attempt.run();
         locks.lockedFor(owner, LkIn.pid(b) != 0 ? LkIn.pid(b) : r.pid);
+        f.lockedBy(owner);
         return r.ok(0);
     }
 

@@ -99,6 +99,15 @@ final class OwnerLocks {
         if (o != null) close(o);
     }
 
+    /**
+     * The handle {@code f} is gone for good (RELEASE): owners that set locks through it and
+     * never closed it (FLUSH) can only be its own open file description, whose OFD locks end
+     * with it; the client kernel sends no unlock for them.
+     */
+    void releaseOwnersOf(OpenFile f) {
+        for (long owner : f.lockOwners()) releaseOwner(owner);
+    }
+
     void closeAll() {
         for (Long owner : owners.keySet()) releaseOwner(owner);
     }

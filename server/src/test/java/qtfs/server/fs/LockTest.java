@@ -83,6 +83,25 @@ class LockTest {
     }
 
     @Test
+    void locksOfAnOwnerThatNeverClosedTheHandleEndWithIt() {
+        // an OFD lock: its owner is the open file description, which sends no FLUSH
+        setlk(fhA, A, 0, 9, Locks.F_WRLCK).ok();
+        setlk(fhB, B, 0, 9, Locks.F_WRLCK).fails(Errno.EAGAIN);
+        d.release(node, fhA).ok();
+        setlk(fhB, B, 0, 9, Locks.F_WRLCK).ok();
+    }
+
+    @Test
+    void aLateReleaseLeavesTheLocksAProcessTookSinceItClosed() {
+        long fhC = d.open(node, OpenFlags.O_RDWR).fh();
+        setlk(fhA, A, 0, 9, Locks.F_WRLCK).ok();
+        d.flush(node, fhA, A).ok();
+        setlk(fhB, A, 0, 9, Locks.F_WRLCK).ok();
+        d.release(node, fhA).ok();   // the release of the closed file arrives after the new lock
+        setlk(fhC, B, 0, 9, Locks.F_WRLCK).fails(Errno.EAGAIN);
+    }
+
+    @Test
     void sameOwnerOnTwoHandlesIsOneOwner() {
         setlk(fhA, A, 0, 9, Locks.F_WRLCK).ok();
         setlk(fhB, A, 0, 9, Locks.F_WRLCK).ok();
