@@ -30,6 +30,7 @@ final class RequestRelay implements FuseHandler {
     private final List<ServerLink> links;
     private final CallerGroups callerGroups = new CallerGroups();
     private final ReleaseOrder releases = new ReleaseOrder();
+    private volatile NotificationQueue notifications;
     private volatile AttachException attachFailure;
 
     RequestRelay(ClientOptions options, List<ServerLink> links) {
@@ -56,11 +57,12 @@ final class RequestRelay implements FuseHandler {
         }
         Attach join = new Attach(token, first.fuseMinor(), first.maxWrite(), first.fuseFlags(), first.entryTimeout(),
                 first.attrTimeout(), first.exportPath());
-        links.get(0).startReceiving(session, 0, releases);
+        notifications = new NotificationQueue(session);
+        links.get(0).startReceiving(session, 0, releases, notifications);
         for (int i = 1; i < links.size(); i++) {
             try {
                 links.get(i).attach(join, ATTACH_TIMEOUT);
-                links.get(i).startReceiving(session, i, releases);
+                links.get(i).startReceiving(session, i, releases, notifications);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0} could not join the session, carrying on without it: {1}", links.get(i), e.getMessage());
                 links.get(i).close();
@@ -136,6 +138,8 @@ final class RequestRelay implements FuseHandler {
 
     void closeLinks() {
         links.forEach(ServerLink::close);
+        NotificationQueue queue = notifications;
+        if (queue != null) queue.close();
     }
 
     /** How many links still carry requests. */

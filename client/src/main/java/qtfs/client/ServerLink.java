@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import qtfs.fuse.FuseSession;
+import qtfs.fuse.proto.InHeader;
+import qtfs.fuse.proto.Opcode;
 import qtfs.sys.Errno;
 import qtfs.transport.Address;
 import qtfs.transport.Connection;
@@ -41,11 +43,14 @@ final class ServerLink {
     private final Connection connection;
     /** Uniques of the requests sent here and not answered yet. */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** Those that take a lock: their replies follow the notifications sent before them (see {@link NotificationQueue}). */
+    private final Set<Long> lockRequests = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean up = new AtomicBoolean(true);
     private volatile boolean closing;
     private volatile int mountId;
     private FuseSession session;
     private ReleaseOrder releases;
+    private NotificationQueue notifications;
 
     private ServerLink(String name, Connection connection) {
         this.name = name;
@@ -94,10 +99,14 @@ final class ServerLink {
         }
     }
 
-    /** Starts the receiver thread that hands replies to {@code fuse} and tells {@code releases} of each. */
-    void startReceiving(FuseSession fuse, int index, ReleaseOrder releases) {
+    /**
+     * Starts the receiver thread that hands replies to {@code fuse} and tells {@code releases} of
+     * each; notifications, and the replies that must follow them, go through {@code notifications}.
+     */
+    void startReceiving(FuseSession fuse, int index, ReleaseOrder releases, NotificationQueue notifications) {
         this.session = fuse;
         this.releases = releases;
+        this.notifications = notifications;
         Thread.ofPlatform().name("qtfs-link-" + index).daemon().start(this::receive);
     }
 
@@ -112,9 +121,15 @@ final class ServerLink {
     boolean forward(long unique, ByteBuffer prefix, MemorySegment request, boolean expectsReply) {
         if (!up.get()) return false;
         if (expectsReply) {
+            int opcode = InHeader.opcode(request);
+            if (opcode == Opcode.SETLK.code || opcode == Opcode.SETLKW.code) lockRequests.add(unique);
             inFlight.add(unique);
             // went down after the check: whoever removes the unique answers for it
-            if (!up.get()) return !inFlight.remove(unique);
+            if (!up.get()) {
+                boolean takenBack = inFlight.remove(unique);
+                if (takenBack) lockRequests.remove(unique);
+                return !takenBack;
+            }
         }
         try {
             connection.send(FrameType.FUSE_REQUEST, mountId, unique, prefix, request.asByteBuffer());
@@ -123,6 +138,7 @@ final class ServerLink {
             // a frame is written whole or the server drops the connection on the partial frame:
             // either way it never ran the request, so another link may carry it
             boolean takenBack = !expectsReply || inFlight.remove(unique);
+            if (takenBack) lockRequests.remove(unique);
             down(e.getMessage());
             return !takenBack;
         }
@@ -167,20 +183,22 @@ final class ServerLink {
             return;
         }
         releases.answered(unique);
-        session.reply(MemorySegment.ofBuffer(payload));
+        if (lockRequests.remove(unique)) notifications.add(payload);
+        else session.reply(MemorySegment.ofBuffer(payload));
     }
 
     private void notification(FrameHeader h, ByteBuffer payload) throws ProtocolException {
         checkChannel(h);
         FuseFrames.checkReply(payload, FrameType.FUSE_NOTIFY);
         if (FuseFrames.replyUnique(payload) != 0) throw new ProtocolException("FUSE_NOTIFY with a non-zero unique");
-        session.reply(MemorySegment.ofBuffer(payload));
+        notifications.add(payload);
     }
 
     private void error(FrameHeader h, Failure failure) {
         LOG.log(System.Logger.Level.WARNING, "{0}: server could not serve request {1}: {2}", name, Long.toUnsignedString(h.requestId()),
                 failure.reason());
         if (inFlight.remove(h.requestId())) {
+            lockRequests.remove(h.requestId());
             releases.answered(h.requestId());
             session.replyError(h.requestId(), failure.errno());
         }
@@ -197,6 +215,7 @@ final class ServerLink {
         if (!closing) LOG.log(System.Logger.Level.WARNING, "{0} lost: {1}; its pending requests fail with EIO", name, reason);
         for (Long unique : inFlight) {
             if (inFlight.remove(unique) && session != null) {
+                lockRequests.remove(unique);
                 releases.answered(unique);
                 try {
                     session.replyError(unique, Errno.EIO);

@@ -19,9 +19,11 @@ final class LockOps {
     private static final long LONGEST_PAUSE = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Interrupts interrupts;
+    private final LockRevalidation revalidation;
 
-    LockOps(Interrupts interrupts) {
+    LockOps(Interrupts interrupts, LockRevalidation revalidation) {
         this.interrupts = interrupts;
+        this.revalidation = revalidation;
     }
 
     /** A lock range in fcntl terms: length 0 reaches to the end of the file. */
@@ -72,6 +74,7 @@ final class LockOps {
         else attempt.run();
         locks.lockedFor(owner, LkIn.pid(b) != 0 ? LkIn.pid(b) : r.pid);
         f.lockedBy(owner);
+        revalidation.lockTaken(r, f.inode);
         return r.ok(0);
     }
 
@@ -81,9 +84,13 @@ final class LockOps {
             case Locks.F_WRLCK -> Locks.LOCK_EX;
             default -> Locks.LOCK_UN;
         };
-        if (op == Locks.LOCK_UN) Locks.flock(f.fd, op);
-        else if (wait) waitFor(r.unique, () -> Locks.flock(f.fd, op | Locks.LOCK_NB));
+        if (op == Locks.LOCK_UN) {
+            Locks.flock(f.fd, op);
+            return r.ok(0);
+        }
+        if (wait) waitFor(r.unique, () -> Locks.flock(f.fd, op | Locks.LOCK_NB));
         else Locks.flock(f.fd, op | Locks.LOCK_NB);
+        revalidation.lockTaken(r, f.inode);
         return r.ok(0);
     }
 
