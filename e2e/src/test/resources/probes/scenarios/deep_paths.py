@@ -18,6 +18,7 @@ def descend_creating():
 
 
 step("mkdir and chdir 25 levels of 200-byte names", descend_creating)
+step("depth reached", lambda: depth)
 step("create file at the bottom", write_file, "bottom", b"deep")
 show_stat("bottom")
 show_content("bottom")
