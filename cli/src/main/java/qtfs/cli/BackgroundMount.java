@@ -43,7 +43,8 @@ public final class BackgroundMount {
     public static Started start(MountSettings settings) throws CommandFailedException {
         Path log = settings.logFile().orElseGet(() -> defaultLogFile(settings.client().mountpoint()));
         long logStart = prepareLog(log);
-        ProcessBuilder pb = new ProcessBuilder(childCommand(settings))
+        // in "/", so that the daemon keeps no directory busy (it would block unmounting it)
+        ProcessBuilder pb = new ProcessBuilder(childCommand(settings)).directory(Path.of("/").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));

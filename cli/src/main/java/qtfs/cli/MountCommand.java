@@ -63,6 +63,8 @@ final class MountCommand {
 
                 Mount options (-o):
                 """ + MountSettings.optionHelp() + """
+                  nosuid, nodev, exec, async, relatime
+                        what every qtfs mount is; accepted
 
                 Without -f the mount daemon runs detached and logs to its log file; it exits
                 when the directory is unmounted (qtfs umount MOUNTPOINT).

@@ -95,6 +95,8 @@ public final class MountQtfsMain {
 
                 Mount options (-o):
                 """ + MountSettings.optionHelp() + """
+                  nosuid, nodev, exec, async, relatime
+                        what every qtfs mount is; accepted
                   defaults, auto, noauto, user, nouser, users, owner, group, _netdev,
                   nofail, x-*, comment=*
                         options of mount(8) and fstab; accepted and ignored

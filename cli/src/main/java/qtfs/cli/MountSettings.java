@@ -62,6 +62,13 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
     public static final Set<String> MOUNT_GENERIC_OPTIONS = Set.of(
             "defaults", "auto", "noauto", "user", "nouser", "users", "owner", "group", "_netdev", "nofail");
 
+    /** What every qtfs mount is anyway (FUSE mounts are nosuid,nodev): accepted and ignored. */
+    public static final Set<String> INHERENT_OPTIONS = Set.of("nosuid", "nodev", "exec", "async", "relatime");
+
+    /** Kernel mount flags a qtfs mount cannot honour: refused by name rather than silently dropped. */
+    static final Set<String> UNSUPPORTED_OPTIONS = Set.of("noexec", "suid", "dev", "sync", "dirsync", "noatime",
+            "atime", "strictatime", "lazytime", "nodiratime", "mand", "remount", "bind", "rbind", "move");
+
     /** How strictly unknown options are treated. */
     public enum Strictness {
         /** {@code qtfs mount}: every option must be one of {@link #OPTIONS}. */
@@ -100,7 +107,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
             for (MountOptionList.Item item : MountOptionList.parse(text)) {
                 String what = "mount option '" + item.key() + "'";
                 switch (item.key()) {
-                    case "server" -> server = QtfsdArguments.address(what, value(item));
+                    case "server" -> server = absolute(QtfsdArguments.address(what, value(item)));
                     case "conns" -> conns = NumberOption.integer(what, value(item), 1, ClientOptions.MAX_CONNECTIONS);
                     case "threads" -> threads = NumberOption.integer(what, value(item), 1, MAX_FUSE_THREADS);
                     case "attr_timeout" -> attr = NumberOption.seconds(what, value(item), MAX_TIMEOUT_SECONDS);
@@ -111,10 +118,17 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
                     case "log_level" -> level = QtfsdArguments.logLevel(what, value(item));
                     case "log" -> log = QtfsdArguments.path(what, value(item), null).toAbsolutePath();
                     default -> {
+                        if (INHERENT_OPTIONS.contains(item.key()) && item.value() == null) continue;
                         if (strictness != Strictness.STRICT && isMountGeneric(item.key())) continue;
                         if (strictness == Strictness.SLOPPY) {
-                            warnings.accept("ignoring unknown mount option '" + item + "'");
+                            warnings.accept(UNSUPPORTED_OPTIONS.contains(item.key())
+                                    ? "ignoring mount option '" + item + "' (not supported by qtfs)"
+                                    : "ignoring unknown mount option '" + item + "'");
                             continue;
+                        }
+                        if (UNSUPPORTED_OPTIONS.contains(item.key())) {
+                            throw new UsageException("mount option '" + item.key() + "' is not supported by qtfs"
+                                    + (item.key().equals("remount") ? " (unmount and mount again)" : ""));
                         }
                         throw new UsageException("unknown mount option '" + item.key() + "' (known: "
                                 + String.join(", ", OPTIONS.stream().map(Option::key).toList()) + ")");
@@ -127,6 +141,12 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         }
         return new MountSettings(new ClientOptions(server, serverPath, mp, conns, threads, attr, entry,
                 allowOther, readOnly), level, Optional.ofNullable(log));
+    }
+
+    /** The mount daemon runs in {@code /}: a relative socket path must not depend on where qtfs was started. */
+    private static Address absolute(Address address) {
+        return address instanceof Address.Unix unix && !unix.path().isAbsolute()
+                ? new Address.Unix(unix.path().toAbsolutePath().normalize()) : address;
     }
 
     private static boolean isMountGeneric(String key) {

@@ -1,6 +1,7 @@
 package qtfs.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -56,17 +57,20 @@ public final class QtfsdMain {
             err.println(PROGRAM + ": " + e.getMessage());
             return ExitStatus.FAILURE;
         }
-        out.println("listen           " + join(c.listen()));
-        out.println("whitelist        " + c.whitelistFile());
-        out.println("workers          " + c.workerThreads());
-        out.println("max-connections  " + c.maxConnections());
-        out.println("max-frame-size   " + c.maxFrameSize());
-        out.println("run-dir          " + c.runDir());
-        out.println("log-level        " + arguments.logLevel());
-        for (Section section : Section.values()) {
+        row(out, "listen", join(c.listen()));
+        row(out, "whitelist", c.whitelistFile());
+        row(out, "workers", c.workerThreads());
+        row(out, "max-connections", c.maxConnections());
+        row(out, "max-frame-size", c.maxFrameSize());
+        row(out, "run-dir", c.runDir());
+        row(out, "log-level", arguments.logLevel());
+        // the exports first: they are what a reader looks for
+        List<Section> sections = new ArrayList<>(List.of(Section.values()));
+        sections.remove(Section.MOUNT);
+        sections.addFirst(Section.MOUNT);
+        for (Section section : sections) {
             List<String> paths = whitelist.paths(section);
-            out.println("[" + section.title + "]" + " ".repeat(Math.max(1, 16 - section.title.length() - 2))
-                    + (paths.isEmpty() ? "(none: denied everywhere)" : String.join(";", paths)));
+            row(out, "[" + section.title + "]", paths.isEmpty() ? "(none: denied everywhere)" : String.join(";", paths));
         }
         return ExitStatus.OK;
     }
@@ -96,6 +100,10 @@ public final class QtfsdMain {
         }
         daemon.close();
         return ExitStatus.OK;
+    }
+
+    private static void row(PrintStream out, String key, Object value) {
+        out.printf("%-17s%s%n", key, value);
     }
 
     private static String join(List<Address> addresses) {

@@ -74,6 +74,9 @@ class HelpTextTest {
         for (String generic : MountSettings.MOUNT_GENERIC_OPTIONS) {
             assertTrue(run.out().contains(generic), "help lacks ignored option " + generic);
         }
+        for (String inherent : MountSettings.INHERENT_OPTIONS) {
+            assertTrue(run.out().contains(inherent), "help lacks accepted option " + inherent);
+        }
         assertTrue(run.out().contains("fstab"));
     }
 

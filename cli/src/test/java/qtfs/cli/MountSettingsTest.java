@@ -72,6 +72,13 @@ class MountSettingsTest {
     }
 
     @Test
+    void aRelativeSocketPathIsMadeAbsoluteForTheDaemonThatRunsInTheRootDirectory() throws UsageException {
+        MountSettings s = parse(MountSettings.Strictness.STRICT, "server=unix:run/q.sock");
+        assertEquals("unix:" + Path.of("run/q.sock").toAbsolutePath(), s.client().server().toString());
+        assertTrue(s.optionString().startsWith("server=unix:" + Path.of("run/q.sock").toAbsolutePath() + ","));
+    }
+
+    @Test
     void badOptionsAreNamed() {
         assertEquals("missing mount option 'server' (e.g. -o server=unix:/run/qtfs/qtfsd.sock)", error("ro"));
         assertEquals("mount option 'server' needs a value (server=ADDR)", error("server"));
@@ -109,17 +116,28 @@ class MountSettingsTest {
         assertEquals(4, parse(MountSettings.Strictness.MOUNT_HELPER, SERVER + "," + generic).client().connections());
         assertEquals("unknown mount option 'defaults' (known: server, conns, threads, attr_timeout, entry_timeout, "
                 + "allow_other, ro, rw, log_level, log)", error(SERVER + ",defaults"));
-        assertTrue(error(MountSettings.Strictness.MOUNT_HELPER, SERVER + ",nosuid")
-                .startsWith("unknown mount option 'nosuid'"));
+        assertEquals("mount option 'noexec' is not supported by qtfs",
+                error(MountSettings.Strictness.MOUNT_HELPER, SERVER + ",user,noexec"));
+        assertEquals("mount option 'remount' is not supported by qtfs (unmount and mount again)",
+                error(MountSettings.Strictness.MOUNT_HELPER, SERVER + ",remount"));
+    }
+
+    @Test
+    void optionsThatEveryQtfsMountSatisfiesAreAccepted() throws UsageException {
+        for (MountSettings.Strictness strictness : MountSettings.Strictness.values()) {
+            assertFalse(parse(strictness, SERVER + ",nosuid,nodev,exec,async,relatime").client().readOnly());
+        }
+        assertEquals("unknown mount option 'nosuid' (known: server, conns, threads, attr_timeout, entry_timeout, "
+                + "allow_other, ro, rw, log_level, log)", error(SERVER + ",nosuid=1"));
     }
 
     @Test
     void sloppyIgnoresUnknownOptionsWithAWarning() throws UsageException {
         List<String> warnings = new ArrayList<>();
-        MountSettings s = MountSettings.parse("/srv", "/mnt", List.of(SERVER + ",nosuid,cache=no,_netdev"),
+        MountSettings s = MountSettings.parse("/srv", "/mnt", List.of(SERVER + ",noexec,cache=no,_netdev,nosuid"),
                 MountSettings.Strictness.SLOPPY, warnings::add);
-        assertEquals(List.of("ignoring unknown mount option 'nosuid'", "ignoring unknown mount option 'cache=no'"),
-                warnings);
+        assertEquals(List.of("ignoring mount option 'noexec' (not supported by qtfs)",
+                "ignoring unknown mount option 'cache=no'"), warnings);
         assertEquals("/srv", s.client().serverPath());
         assertEquals("mount option 'conns': 0 is out of range (1 to 64)",
                 error(MountSettings.Strictness.SLOPPY, SERVER + ",conns=0"), "known options are still checked");

@@ -116,7 +116,7 @@ final class DirOps {
         int entrySize = -1;
         if (!dots) {
             try {
-                Lookups.Found found = fs.lookups().child(r, dir.inode, dir.fd, buf.asSlice(nameAt, nameLength + 1L));
+                Lookups.Found found = fs.lookups().child(r, dir.inode, dir.fd, buf.asSlice(nameAt, nameLength + 1L), nameLength);
                 entrySize = fs.replies().entry(out, pos, found.inode(), found.stat());
             } catch (ErrnoException e) {
                 // gone or unreachable since getdents: list the name without attributes

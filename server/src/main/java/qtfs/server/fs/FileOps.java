@@ -57,7 +57,7 @@ final class FileOps {
                 | (fs.openFlags().toLocal(clientFlags) & OpenFlags.O_EXCL);
         int mode = names.creationMode(OpenIn.createMode(b), OpenIn.createUmask(b));
         int fd = FileIo.openat(parent.fd, name.cString(), flags, mode);
-        return replyCreated(r, parent, fd, clientFlags);
+        return replyCreated(r, parent, name, fd, clientFlags);
     }
 
     int tmpfile(Request r) throws FuseError, ErrnoException {
@@ -69,13 +69,13 @@ final class FileOps {
                 | OpenFlags.O_TMPFILE_BASE | OpenFlags.O_DIRECTORY;
         int mode = names.creationMode(OpenIn.createMode(b), OpenIn.createUmask(b));
         int fd = FileIo.openat(parent.fd, Dots.DOT, flags, mode);
-        return replyCreated(r, parent, fd, clientFlags);
+        return replyCreated(r, parent, null, fd, clientFlags);
     }
 
-    private int replyCreated(Request r, Inode parent, int fd, int clientFlags) throws ErrnoException {
+    private int replyCreated(Request r, Inode parent, Name name, int fd, int clientFlags) throws ErrnoException {
         Lookups.Found found;
         try {
-            found = fs.lookups().ofOpenFile(r, parent, fd);
+            found = fs.lookups().ofOpenFile(r, parent, name, fd);
         } catch (ErrnoException e) {
             FileIo.closeQuietly(fd);
             throw e;

@@ -15,7 +15,6 @@ import qtfs.server.whitelist.Whitelist;
 import qtfs.sys.Arch;
 import qtfs.sys.Errno;
 import qtfs.sys.ErrnoException;
-import qtfs.sys.FileCalls;
 import qtfs.sys.FileIo;
 import qtfs.sys.OpenFlags;
 import qtfs.sys.ProcSelf;
@@ -35,6 +34,8 @@ public final class FileSystemSession implements AutoCloseable {
     private static final Logger LOG = System.getLogger(FileSystemSession.class.getName());
     /** Oldest protocol whose request layouts this server reads (mknod_in with umask: 7.12). */
     private static final int MIN_MINOR = 12;
+    /** The smallest reply body any request may need besides READ data (a page of directory entries). */
+    private static final int MIN_REPLY_BODY = 4096;
 
     private final String exportPath;
     private final InodeStore inodes;
@@ -114,10 +115,16 @@ public final class FileSystemSession implements AutoCloseable {
      * {@code reply} must hold at least init.maxWrite() + 4096 bytes.
      */
     public int handle(MemorySegment request, int[] groups, MemorySegment reply) {
-        if (request.byteSize() < InHeader.SIZE || reply.byteSize() < OutHeader.SIZE + 4096) {
-            LOG.log(Level.WARNING, () -> "dropped a request of " + request.byteSize() + " bytes with a reply buffer of "
-                    + reply.byteSize() + " bytes: too small to serve");
+        if (reply.byteSize() < OutHeader.SIZE || request.byteSize() < InHeader.UNIQUE + 8) {
+            LOG.log(Level.WARNING, () -> "dropped a request of " + request.byteSize() + " bytes (reply buffer "
+                    + reply.byteSize() + " bytes): too small to answer");
             return 0;
+        }
+        if (request.byteSize() < InHeader.SIZE || reply.byteSize() < OutHeader.SIZE + MIN_REPLY_BODY) {
+            Opcode op = Opcode.of(InHeader.opcode(request));
+            LOG.log(Level.WARNING, () -> "refused a request of " + request.byteSize() + " bytes with a reply buffer of "
+                    + reply.byteSize() + " bytes: too small to serve");
+            return op != null && takesNoReply(op) ? 0 : error(reply, InHeader.unique(request), Errno.EINVAL);
         }
         if (!request.isNative() || !reply.isNative()) return handleCopied(request, groups, reply);
 
@@ -129,10 +136,10 @@ public final class FileSystemSession implements AutoCloseable {
         if (len > request.byteSize() || bodyEnd < InHeader.SIZE) {
             LOG.log(Level.WARNING, () -> "request " + unique + " (" + (op == null ? "opcode " + opcode : op)
                     + ") claims " + len + " bytes but " + request.byteSize() + " arrived");
-            return op != null && op.hasNoReply() ? 0 : error(reply, unique, Errno.EINVAL);
+            return op != null && takesNoReply(op) ? 0 : error(reply, unique, Errno.EINVAL);
         }
         if (op == null) return error(reply, unique, Errno.ENOSYS);
-        if (closed) return op.hasNoReply() ? 0 : error(reply, unique, Errno.ENOTCONN);
+        if (closed) return takesNoReply(op) ? 0 : error(reply, unique, Errno.ENOTCONN);
 
         MemorySegment body = request.asSlice(InHeader.SIZE, bodyEnd - InHeader.SIZE);
         try (Request r = new Request(request, body, reply, inodes, handles)) {
@@ -140,14 +147,14 @@ public final class FileSystemSession implements AutoCloseable {
                 if (needsCaller(op)) new CallerIdentity(r.uid, r.gid, groups == null ? new int[0] : groups).actAs();
                 return dispatch(op, r);
             } catch (ErrnoException e) {
-                return op.hasNoReply() ? 0 : r.error(e.errno());
+                return takesNoReply(op) ? 0 : r.error(e.errno());
             } catch (FuseError e) {
-                if (op.hasNoReply()) LOG.log(Level.DEBUG, () -> op + " ignored: " + e.getMessage());
-                return op.hasNoReply() ? 0 : r.error(e.errno);
+                if (takesNoReply(op)) LOG.log(Level.DEBUG, () -> op + " ignored: " + e.getMessage());
+                return takesNoReply(op) ? 0 : r.error(e.errno);
             } catch (RuntimeException | Error e) {
                 if (e instanceof VirtualMachineError vme && !(e instanceof OutOfMemoryError)) throw vme;
                 LOG.log(Level.ERROR, "request " + unique + " (" + op + ") failed unexpectedly", e);
-                return op.hasNoReply() ? 0 : r.error(Errno.EIO);
+                return takesNoReply(op) ? 0 : r.error(Errno.EIO);
             }
         }
     }
@@ -165,6 +172,11 @@ public final class FileSystemSession implements AutoCloseable {
     private static int error(MemorySegment reply, long unique, int errno) {
         OutHeader.write(reply, OutHeader.SIZE, -errno, unique);
         return OutHeader.SIZE;
+    }
+
+    /** Requests the kernel expects no answer to (an INTERRUPT is answered only to ask for a retry). */
+    private static boolean takesNoReply(Opcode op) {
+        return op.hasNoReply() || op == Opcode.INTERRUPT || op == Opcode.NOTIFY_REPLY;
     }
 
     /** Requests that run no permission-checked system call skip the credential switch. */
@@ -226,6 +238,17 @@ public final class FileSystemSession implements AutoCloseable {
             case IOCTL -> r.error(Errno.ENOTTY);
             case INIT, POLL, BMAP, SETUPMAPPING, REMOVEMAPPING -> r.error(Errno.ENOSYS);
         };
+    }
+
+    /**
+     * Switches the calling thread back to the daemon's own identity (root, all capabilities).
+     * {@link #handle} leaves a worker thread acting as the last caller, which saves a switch
+     * when the next request comes from the same caller; a thread that goes on to do other
+     * file work calls this first. A no-op when nothing was switched.
+     */
+    public static void restoreThreadIdentity() throws ErrnoException {
+        CallerIdentity now = CallerIdentity.current();
+        if (now != null && !now.sameAs(CallerIdentity.SERVER)) CallerIdentity.SERVER.actAs();
     }
 
     /** A blocked request with this unique (SETLKW) ends with EINTR; remembered briefly if it has not arrived yet. */

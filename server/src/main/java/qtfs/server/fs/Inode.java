@@ -24,6 +24,8 @@ final class Inode {
     final boolean volatileContent;
 
     long lookups;   // guarded by the store's per-key lock
+    /** Where the inode was last looked up; lets {@link ServerPaths} place it when its path is too long to read. */
+    volatile ParentLink parentLink;
     private final AtomicInteger uses = new AtomicInteger(1);
     private volatile OwnerLocks ownerLocks;
 
@@ -34,6 +36,9 @@ final class Inode {
         this.type = type;
         this.volatileContent = volatileContent;
     }
+
+    /** A directory and a name under which this inode was found. */
+    record ParentLink(Inode parent, byte[] name) {}
 
     /** Takes a use; false once the inode has been dropped and its descriptor closed (or is closing). */
     boolean acquire() {

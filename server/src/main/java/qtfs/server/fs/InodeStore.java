@@ -44,9 +44,10 @@ final class InodeStore {
      * Records one more kernel reference to the inode that {@code fd} (O_PATH) holds and
      * returns it with a use taken. When the inode is known already, {@code fd} is closed and
      * the known node is returned; otherwise {@code fd} becomes the new node's descriptor.
-     * {@code parent} lets a child on the same file system inherit its kind without a statfs.
+     * {@code parent} lets a child on the same file system inherit its kind without a statfs;
+     * with {@code name}, it is remembered as where the inode was found.
      */
-    Inode remember(int fd, Statx st, Inode parent) {
+    Inode remember(int fd, Statx st, Inode parent, byte[] name) {
         InodeKey key = new InodeKey(st.dev(), st.ino());
         boolean volatileContent = parent != null && parent.key.dev() == key.dev()
                 ? parent.volatileContent : VolatileFileSystems.holds(fd);
@@ -63,6 +64,7 @@ final class InodeStore {
             return inode;
         });
         if (found[0].fd != fd) FileIo.closeQuietly(fd);
+        if (parent != null && name != null && found[0] != root) found[0].parentLink = new Inode.ParentLink(parent, name);
         return found[0];
     }
 

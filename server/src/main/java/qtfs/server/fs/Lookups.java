@@ -2,6 +2,8 @@ package qtfs.server.fs;
 
 import java.lang.foreign.MemorySegment;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import qtfs.sys.ErrnoException;
 import qtfs.sys.FileIo;
 import qtfs.sys.OpenFlags;
@@ -23,19 +25,31 @@ final class Lookups {
     /** An inode with one more kernel reference (it goes into a reply) and its attributes. */
     record Found(Inode inode, Statx stat) {}
 
-    /** Looks up {@code name} (a C string) in the directory held by {@code dirFd}; the result is held by {@code r}. */
-    Found child(Request r, Inode parent, int dirFd, MemorySegment name) throws ErrnoException {
-        int fd = FileIo.openat(dirFd, name, OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
-        return remember(r, fd, parent);
+    /**
+     * Looks up the {@code length}-byte name {@code cString} (NUL-terminated) in the directory
+     * {@code parent}, held open as {@code dirFd}; the result is held by {@code r}.
+     */
+    Found child(Request r, Inode parent, int dirFd, MemorySegment cString, int length) throws ErrnoException {
+        int fd = FileIo.openat(dirFd, cString, OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
+        return remember(r, fd, parent, cString.asSlice(0, length).toArray(JAVA_BYTE));
     }
 
     Found child(Request r, Inode parent, Name name) throws ErrnoException {
-        return child(r, parent, parent.fd, name.cString());
+        return child(r, parent, parent.fd, name.cString(), name.length());
     }
 
-    /** The inode an open descriptor refers to (after CREATE or TMPFILE), as a new kernel reference. */
-    Found ofOpenFile(Request r, Inode parent, int openFd) throws ErrnoException {
-        return remember(r, ProcSelf.reopen(openFd, OpenFlags.O_PATH), parent);
+    /** "." or "..": the directory itself or its parent, remembered without a name. */
+    Found dots(Request r, Inode parent, MemorySegment dots) throws ErrnoException {
+        int fd = FileIo.openat(parent.fd, dots, OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
+        return remember(r, fd, null, null);
+    }
+
+    /**
+     * The inode an open descriptor refers to, as a new kernel reference: after CREATE (with the
+     * name it was created under) or TMPFILE (no name).
+     */
+    Found ofOpenFile(Request r, Inode parent, Name name, int openFd) throws ErrnoException {
+        return remember(r, ProcSelf.reopen(openFd, OpenFlags.O_PATH), parent, name == null ? null : name.bytes());
     }
 
     /** One more kernel reference to an inode the request holds already (LINK's answer), with fresh attributes. */
@@ -45,7 +59,7 @@ final class Lookups {
         return new Found(inode, st);
     }
 
-    private Found remember(Request r, int fd, Inode parent) throws ErrnoException {
+    private Found remember(Request r, int fd, Inode parent, byte[] name) throws ErrnoException {
         Statx st;
         try {
             st = Statx.of(fd);
@@ -53,6 +67,6 @@ final class Lookups {
             FileIo.closeQuietly(fd);
             throw e;
         }
-        return new Found(r.hold(store.remember(fd, st, parent)), st);
+        return new Found(r.hold(store.remember(fd, st, parent, name)), st);
     }
 }

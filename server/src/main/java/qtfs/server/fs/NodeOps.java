@@ -39,7 +39,7 @@ final class NodeOps {
         if (name.isDot() || name.isDotDot()) {
             // ".." of the export root is the root itself: nothing above the export is reachable.
             boolean stay = name.isDot() || parent.nodeId == InodeStore.ROOT_ID;
-            found = fs.lookups().child(r, parent, parent.fd, stay ? Dots.DOT : Dots.DOTDOT);
+            found = fs.lookups().dots(r, parent, stay ? Dots.DOT : Dots.DOTDOT);
         } else {
             found = fs.lookups().child(r, parent, name);
         }

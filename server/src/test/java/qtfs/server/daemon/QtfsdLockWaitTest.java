@@ -45,8 +45,8 @@ class QtfsdLockWaitTest {
 
     @AfterEach
     void tearDown() throws IOException {
-        holder.close();
-        waiter.close();
+        if (holder != null) holder.close();
+        if (waiter != null) waiter.close();
         f.close();
     }
 

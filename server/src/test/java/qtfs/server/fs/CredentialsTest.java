@@ -121,6 +121,22 @@ class CredentialsTest {
     }
 
     @Test
+    void aWorkerCanReturnToTheDaemonsIdentity() throws Exception {
+        actAs(1000, 1000);
+        d.lookup(FsDriver.ROOT, "nothing").fails(Errno.ENOENT);
+        assertEquals(1000, (int) d.onWorker(Credentials::fsuid));
+        d.onWorker(() -> {
+            FileSystemSession.restoreThreadIdentity();
+            return null;
+        });
+        assertEquals(0, (int) d.onWorker(Credentials::fsuid));
+        assertEquals(Credentials.effectiveCaps(), (long) d.onWorker(Credentials::effectiveCaps));
+        // and the next request of that caller switches again
+        Reply c = d.create(FsDriver.ROOT, "again", OpenFlags.O_WRONLY, 0600).ok();
+        assertEquals(1000, qtfs.fuse.proto.FuseAttr.uid(c.body(), qtfs.fuse.proto.EntryOut.ATTR));
+    }
+
+    @Test
     void theTestThreadIsNeverSwitched() throws Exception {
         actAs(1000, 1000);
         d.lookup(FsDriver.ROOT, "nothing").fails(Errno.ENOENT);

@@ -2,7 +2,6 @@ package qtfs.server.fs;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.AfterEach;
@@ -164,6 +163,16 @@ class FileDataTest {
         int SIZE = 8, FH = 64;
         assertEquals(3, d.setattr(f[0], SIZE | FH, f[1], 3, 0, 0, 0, 0, 0, 0, 0).attrSize());
         assertEquals("012", Files.readString(d.export.resolve("f")));
+    }
+
+    @Test
+    void getattrThroughAHandleSeesAnUnlinkedFile() throws Exception {
+        long[] f = d.createFile("f", bytes("12345"));
+        d.unlink(FsDriver.ROOT, "f").ok();
+        Reply r = d.call(Opcode.GETATTR, f[0], new RequestBody().u32(1).u32(0).u64(f[1])).ok();
+        assertEquals(5, r.attrSize());
+        assertEquals(0, r.attrNlink());
+        assertEquals("12345", d.read(f[0], f[1], 0, 10).text(), "an open file outlives its name");
     }
 
     @Test

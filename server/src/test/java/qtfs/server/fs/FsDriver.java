@@ -72,14 +72,25 @@ final class FsDriver implements AutoCloseable {
     static FsDriver open(WhitelistText whitelist) throws Exception {
         Path base = Files.createTempDirectory(Path.of("/tmp"), "qtfs-server-test-");
         Path export = Files.createDirectory(base.resolve("export"));
-        Whitelist wl = Whitelist.parse(whitelist.forExport(export), "test-whitelist");
-        return new FsDriver(base, export, FileSystemSession.open(export.toString(), wl, INIT));
+        try {
+            Whitelist wl = Whitelist.parse(whitelist.forExport(export), "test-whitelist");
+            return new FsDriver(base, export, FileSystemSession.open(export.toString(), wl, INIT));
+        } catch (Exception | Error e) {
+            Files.delete(export);
+            Files.delete(base);
+            throw e;
+        }
     }
 
     /** A driver serving an existing directory; nothing is deleted on close. */
     static FsDriver openExisting(String path, String whitelist) throws Exception {
         Path base = Files.createTempDirectory(Path.of("/tmp"), "qtfs-server-test-");
-        return new FsDriver(base, Path.of(path), FileSystemSession.open(path, Whitelist.parse(whitelist, "test"), INIT));
+        try {
+            return new FsDriver(base, Path.of(path), FileSystemSession.open(path, Whitelist.parse(whitelist, "test"), INIT));
+        } catch (Exception | Error e) {
+            Files.delete(base);
+            throw e;
+        }
     }
 
     static String allSections(Path export) {
@@ -126,6 +137,10 @@ final class FsDriver implements AutoCloseable {
         } catch (InterruptedException | ExecutionException e) {
             throw new AssertionError("handle() must not throw", e);
         }
+    }
+
+    ExecutorService fsWorker() {
+        return worker;
     }
 
     /** Runs on the worker thread (e.g. to check what it acts as). */

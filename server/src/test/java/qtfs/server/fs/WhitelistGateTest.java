@@ -39,6 +39,7 @@ class WhitelistGateTest {
     void tearDown() throws Exception {
         julLogger.removeHandler(capture);
         julLogger.setUseParentHandlers(true);
+        julLogger.setLevel(null);
         if (d != null) d.close();
     }
 
@@ -56,6 +57,7 @@ class WhitelistGateTest {
         });
         julLogger.addHandler(capture);
         julLogger.setUseParentHandlers(false);   // keep the expected denials out of the build output
+        julLogger.setLevel(java.util.logging.Level.INFO);
         Files.createDirectory(d.export.resolve("open"));
         Files.createDirectory(d.export.resolve("closed"));
         Files.writeString(d.export.resolve("closed/file"), "data");
