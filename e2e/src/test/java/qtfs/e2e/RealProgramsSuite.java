@@ -181,8 +181,8 @@ abstract class RealProgramsSuite {
                 .mapToObj(w -> Command.of(HostTool.SQLITE3.path(), "-bail", db.toString()).in(dir)
                         .stdin(writerScript(w, rows)).timeout(Duration.ofSeconds(240)).start())
                 .toList();
-        for (Command.Running writer : running) {
-            CommandResult result = writer.await().requireSuccess();
+        for (CommandResult result : Command.awaitAll(running)) {
+            result.requireSuccess();
             assertEquals("", result.stderr(), "a sqlite3 writer reported an error:\n" + result.describe());
         }
         assertEquals(writers * rows + "|" + writers + "|" + writers * (rows * (rows - 1) / 2),
