@@ -1,0 +1,196 @@
+package qtfs.cli;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import qtfs.client.ClientOptions;
+import qtfs.transport.Address;
+
+/**
+ * A qtfs mount as asked for by {@code qtfs mount} or {@code mount.qtfs}: the client
+ * options, plus what only the command layer uses (log level, log file of a background
+ * mount).
+ *
+ * @param client   what to mount where, and how
+ * @param logLevel the initial log level of the mount daemon
+ * @param logFile  where a background mount writes its log, or empty for the default
+ */
+public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Path> logFile) {
+
+    private static final int MAX_FUSE_THREADS = 64;
+    private static final long MAX_TIMEOUT_SECONDS = 86_400;
+
+    /**
+     * One {@code -o} option of qtfs.
+     *
+     * @param key         the option name
+     * @param valueName   placeholder of its value in help, or null for a flag
+     * @param description what it does, with its default
+     */
+    public record Option(String key, String valueName, String description) {
+        String synopsis() {
+            return valueName == null ? key : key + "=" + valueName;
+        }
+    }
+
+    public static final List<Option> OPTIONS = List.of(
+            new Option("server", "ADDR", "the qtfsd to use (required): unix:PATH, tcp:HOST:PORT\nor tcp:[IPV6]:PORT"),
+            new Option("conns", "N", "connections to the server, 1-" + ClientOptions.MAX_CONNECTIONS + " (default: "
+                    + ClientOptions.DEFAULT_CONNECTIONS + ")"),
+            new Option("threads", "N", "threads reading FUSE requests, 1-" + MAX_FUSE_THREADS + " (default: "
+                    + ClientOptions.DEFAULT_FUSE_THREADS + ")"),
+            new Option("attr_timeout", "SECS", "how long the kernel caches file attributes, 0 disables it\n"
+                    + "(default: " + seconds(ClientOptions.DEFAULT_TIMEOUT) + "); a change made on the server\n"
+                    + "shows on the client within this time"),
+            new Option("entry_timeout", "SECS", "how long the kernel caches name lookups, 0 disables it\n(default: "
+                    + seconds(ClientOptions.DEFAULT_TIMEOUT) + ")"),
+            new Option("allow_other", null, "let users other than the mounting one use the mount"),
+            new Option("ro", null, "mount read-only"),
+            new Option("rw", null, "mount read-write (the default)"),
+            new Option("log_level", "LEVEL", "ERROR, WARN, INFO or DEBUG (default: INFO)"),
+            new Option("log", "FILE", "log file of a background mount\n(default: /run/qtfs/mount-MOUNTPOINT.log)"));
+
+    /**
+     * Options that mount(8) and fstab pass to every helper and that mean nothing to qtfs;
+     * {@code mount.qtfs} accepts and ignores them (plus any {@code x-*} and {@code comment=*}).
+     */
+    public static final Set<String> MOUNT_GENERIC_OPTIONS = Set.of(
+            "defaults", "auto", "noauto", "user", "nouser", "users", "owner", "group", "_netdev", "nofail");
+
+    /** What every qtfs mount is anyway (FUSE mounts are nosuid,nodev): accepted and ignored. */
+    public static final Set<String> INHERENT_OPTIONS = Set.of("nosuid", "nodev", "exec", "async", "relatime");
+
+    /** Kernel mount flags a qtfs mount cannot honour: refused by name rather than silently dropped. */
+    static final Set<String> UNSUPPORTED_OPTIONS = Set.of("noexec", "suid", "dev", "sync", "dirsync", "noatime",
+            "atime", "strictatime", "lazytime", "nodiratime", "mand", "remount", "bind", "rbind", "move");
+
+    /** How strictly unknown options are treated. */
+    public enum Strictness {
+        /** {@code qtfs mount}: every option must be one of {@link #OPTIONS}. */
+        STRICT,
+        /** {@code mount.qtfs}: also accept and ignore {@link #MOUNT_GENERIC_OPTIONS}. */
+        MOUNT_HELPER,
+        /** {@code mount.qtfs -s}: ignore unknown options too, with a warning. */
+        SLOPPY
+    }
+
+    /**
+     * @param serverPath   the absolute path on the server to mount
+     * @param mountpoint   the local directory (made absolute)
+     * @param optionTexts  the values of every {@code -o}, in order; a later option overrides an earlier one
+     * @param warnings     receives a line per ignored unknown option (SLOPPY only)
+     */
+    public static MountSettings parse(String serverPath, String mountpoint, List<String> optionTexts,
+            Strictness strictness, Consumer<String> warnings) throws UsageException {
+        if (serverPath.isEmpty() || !serverPath.startsWith("/")) {
+            throw new UsageException("server path '" + serverPath + "' must be absolute (start with '/')");
+        }
+        if (serverPath.indexOf('\0') >= 0 || serverPath.contains(",")) {
+            throw new UsageException("server path '" + serverPath + "' must not contain commas or NUL characters");
+        }
+        Path mp = QtfsdArguments.path("mount point", mountpoint, null).toAbsolutePath().normalize();
+        Address server = null;
+        int conns = ClientOptions.DEFAULT_CONNECTIONS;
+        int threads = ClientOptions.DEFAULT_FUSE_THREADS;
+        Duration attr = ClientOptions.DEFAULT_TIMEOUT;
+        Duration entry = ClientOptions.DEFAULT_TIMEOUT;
+        boolean allowOther = false;
+        boolean readOnly = false;
+        LogLevel level = LogLevel.INFO;
+        Path log = null;
+        for (String text : optionTexts) {
+            for (MountOptionList.Item item : MountOptionList.parse(text)) {
+                String what = "mount option '" + item.key() + "'";
+                switch (item.key()) {
+                    case "server" -> server = absolute(QtfsdArguments.address(what, value(item)));
+                    case "conns" -> conns = NumberOption.integer(what, value(item), 1, ClientOptions.MAX_CONNECTIONS);
+                    case "threads" -> threads = NumberOption.integer(what, value(item), 1, MAX_FUSE_THREADS);
+                    case "attr_timeout" -> attr = NumberOption.seconds(what, value(item), MAX_TIMEOUT_SECONDS);
+                    case "entry_timeout" -> entry = NumberOption.seconds(what, value(item), MAX_TIMEOUT_SECONDS);
+                    case "allow_other" -> allowOther = flag(item, true);
+                    case "ro" -> readOnly = flag(item, true);
+                    case "rw" -> readOnly = flag(item, false);
+                    case "log_level" -> level = QtfsdArguments.logLevel(what, value(item));
+                    case "log" -> log = QtfsdArguments.path(what, value(item), null).toAbsolutePath();
+                    default -> {
+                        if (INHERENT_OPTIONS.contains(item.key()) && item.value() == null) continue;
+                        if (strictness != Strictness.STRICT && isMountGeneric(item.key())) continue;
+                        if (strictness == Strictness.SLOPPY) {
+                            warnings.accept(UNSUPPORTED_OPTIONS.contains(item.key())
+                                    ? "ignoring mount option '" + item + "' (not supported by qtfs)"
+                                    : "ignoring unknown mount option '" + item + "'");
+                            continue;
+                        }
+                        if (UNSUPPORTED_OPTIONS.contains(item.key())) {
+                            throw new UsageException("mount option '" + item.key() + "' is not supported by qtfs"
+                                    + (item.key().equals("remount") ? " (unmount and mount again)" : ""));
+                        }
+                        throw new UsageException("unknown mount option '" + item.key() + "' (known: "
+                                + String.join(", ", OPTIONS.stream().map(Option::key).toList()) + ")");
+                    }
+                }
+            }
+        }
+        if (server == null) {
+            throw new UsageException("missing mount option 'server' (e.g. -o server=unix:/run/qtfs/qtfsd.sock)");
+        }
+        return new MountSettings(new ClientOptions(server, serverPath, mp, conns, threads, attr, entry,
+                allowOther, readOnly), level, Optional.ofNullable(log));
+    }
+
+    /** The mount daemon runs in {@code /}: a relative socket path must not depend on where qtfs was started. */
+    private static Address absolute(Address address) {
+        return address instanceof Address.Unix unix && !unix.path().isAbsolute()
+                ? new Address.Unix(unix.path().toAbsolutePath().normalize()) : address;
+    }
+
+    private static boolean isMountGeneric(String key) {
+        return MOUNT_GENERIC_OPTIONS.contains(key) || key.startsWith("x-") || key.equals("comment");
+    }
+
+    private static String value(MountOptionList.Item item) throws UsageException {
+        if (item.value() == null || item.value().isEmpty()) {
+            String valueName = OPTIONS.stream().filter(o -> o.key().equals(item.key())).findFirst()
+                    .map(Option::valueName).orElse("VALUE");
+            throw new UsageException("mount option '" + item.key() + "' needs a value (" + item.key() + "="
+                    + valueName + ")");
+        }
+        return item.value();
+    }
+
+    private static boolean flag(MountOptionList.Item item, boolean result) throws UsageException {
+        if (item.value() != null) {
+            throw new UsageException("mount option '" + item.key() + "' takes no value (found '" + item + "')");
+        }
+        return result;
+    }
+
+    /** The {@code -o} string that {@link #parse} turns back into these settings. */
+    public String optionString() {
+        List<String> items = new ArrayList<>();
+        items.add("server=" + client.server());
+        items.add("conns=" + client.connections());
+        items.add("threads=" + client.fuseThreads());
+        items.add("attr_timeout=" + seconds(client.attrTimeout()));
+        items.add("entry_timeout=" + seconds(client.entryTimeout()));
+        if (client.allowOther()) items.add("allow_other");
+        items.add(client.readOnly() ? "ro" : "rw");
+        items.add("log_level=" + logLevel);
+        logFile.ifPresent(f -> items.add("log=" + f));
+        return String.join(",", items);
+    }
+
+    private static String seconds(Duration d) {
+        return BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
+    }
+
+    /** Help lines for the {@code -o} options. */
+    public static String optionHelp() {
+        return HelpFormatter.table(OPTIONS.stream().map(o -> new String[] {o.synopsis(), o.description()}).toList());
+    }
+}

@@ -1,0 +1,87 @@
+package qtfs.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The mounts of this process's mount namespace, from {@code /proc/self/mountinfo}. */
+public final class MountTable {
+    public static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+
+    /**
+     * One mount.
+     *
+     * @param mountPoint where it is mounted
+     * @param fsType     e.g. {@code ext4}, {@code fuse.qtfs}
+     * @param source     e.g. {@code /dev/sda1}, {@code /srv/share}
+     */
+    public record Mount(Path mountPoint, String fsType, String source) {
+        /** qtfs mounts are FUSE mounts of subtype qtfs. */
+        public boolean isQtfs() {
+            return fsType.equals("fuse.qtfs");
+        }
+    }
+
+    private final List<Mount> mounts;
+
+    private MountTable(List<Mount> mounts) {
+        this.mounts = List.copyOf(mounts);
+    }
+
+    public static MountTable read() throws IOException {
+        return parse(Files.readString(MOUNTINFO));
+    }
+
+    /** Parses mountinfo text (see proc(5)): fields up to {@code -}, then fstype, source, super options. */
+    public static MountTable parse(String mountinfo) {
+        List<Mount> mounts = new ArrayList<>();
+        for (String line : mountinfo.split("\n")) {
+            String[] f = line.split(" ");
+            int dash = List.of(f).indexOf("-");
+            if (f.length < 5 || dash < 6 || dash + 2 >= f.length) continue;
+            mounts.add(new Mount(Path.of(unescape(f[4])), unescape(f[dash + 1]), unescape(f[dash + 2])));
+        }
+        return new MountTable(mounts);
+    }
+
+    public List<Mount> mounts() {
+        return mounts;
+    }
+
+    /** The topmost mount at exactly {@code mountPoint}, if any. */
+    public Optional<Mount> at(Path mountPoint) {
+        Mount found = null;
+        for (Mount m : mounts) {
+            if (m.mountPoint().equals(mountPoint)) found = m;
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** The kernel writes space, tab, newline and backslash as {@code \ooo} octal escapes. */
+    static String unescape(String field) {
+        if (field.indexOf('\\') < 0) return field;
+        StringBuilder out = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && isOctal(field, i + 1)) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isOctal(String s, int from) {
+        if (from + 3 > s.length()) return false;
+        for (int i = from; i < from + 3; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '7') return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,137 @@
+package qtfs.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import qtfs.server.daemon.Qtfsd;
+import qtfs.server.daemon.QtfsdConfig;
+import qtfs.server.daemon.QtfsdException;
+import qtfs.server.whitelist.Section;
+import qtfs.server.whitelist.Whitelist;
+import qtfs.server.whitelist.WhitelistException;
+import qtfs.transport.Address;
+
+/** {@code qtfsd}: the qtfs server daemon, in the foreground, logging to standard error. */
+public final class QtfsdMain {
+    static final String PROGRAM = "qtfsd";
+
+    private QtfsdMain() {
+    }
+
+    public static void main(String[] args) {
+        DaemonLogging.prepare();
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        QtfsdArguments arguments;
+        try {
+            arguments = QtfsdArguments.parse(args);
+        } catch (UsageException e) {
+            err.println(PROGRAM + ": " + e.getMessage());
+            err.println("Try '" + PROGRAM + " --help' for more information.");
+            return ExitStatus.USAGE;
+        }
+        return switch (arguments.mode()) {
+            case HELP -> {
+                out.print(help());
+                yield ExitStatus.OK;
+            }
+            case VERSION -> {
+                out.println(Version.line(PROGRAM));
+                yield ExitStatus.OK;
+            }
+            case CHECK -> check(arguments, out, err);
+            case RUN -> serve(arguments, out, err);
+        };
+    }
+
+    private static int check(QtfsdArguments arguments, PrintStream out, PrintStream err) {
+        QtfsdConfig c = arguments.config();
+        Whitelist whitelist;
+        try {
+            whitelist = Whitelist.load(c.whitelistFile());
+        } catch (WhitelistException e) {
+            err.println(PROGRAM + ": " + e.getMessage());
+            return ExitStatus.FAILURE;
+        }
+        row(out, "listen", join(c.listen()));
+        row(out, "whitelist", c.whitelistFile());
+        row(out, "workers", c.workerThreads());
+        row(out, "max-connections", c.maxConnections());
+        row(out, "max-frame-size", c.maxFrameSize());
+        row(out, "run-dir", c.runDir());
+        row(out, "log-level", arguments.logLevel());
+        // the exports first: they are what a reader looks for
+        List<Section> sections = new ArrayList<>(List.of(Section.values()));
+        sections.remove(Section.MOUNT);
+        sections.addFirst(Section.MOUNT);
+        for (Section section : sections) {
+            List<String> paths = whitelist.paths(section);
+            row(out, "[" + section.title + "]", paths.isEmpty() ? "(none: denied everywhere)" : String.join(";", paths));
+        }
+        return ExitStatus.OK;
+    }
+
+    private static int serve(QtfsdArguments arguments, PrintStream out, PrintStream err) {
+        DaemonLogging.install(PROGRAM, arguments.logLevel(), err);
+        AtomicReference<Qtfsd> running = new AtomicReference<>();
+        Thread hook = new Thread(() -> {
+            Qtfsd daemon = running.get();
+            if (daemon != null) daemon.close();
+        }, "qtfsd-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Qtfsd daemon;
+        try {
+            daemon = Qtfsd.start(arguments.config());
+        } catch (QtfsdException e) {
+            err.println(PROGRAM + ": " + e.getMessage());
+            return ExitStatus.FAILURE;
+        }
+        running.set(daemon);
+        out.println(PROGRAM + ": ready, listening on " + join(daemon.boundAddresses()));
+        out.flush();
+        try {
+            daemon.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        daemon.close();
+        return ExitStatus.OK;
+    }
+
+    private static void row(PrintStream out, String key, Object value) {
+        out.printf("%-17s%s%n", key, value);
+    }
+
+    private static String join(List<Address> addresses) {
+        return addresses.stream().map(Address::toString).collect(Collectors.joining(", "));
+    }
+
+    static String help() {
+        return """
+                Usage: qtfsd [OPTION]...
+                The qtfs server: exports the paths listed in the whitelist to qtfs clients
+                (qtfs mount, mount -t qtfs). Runs in the foreground and logs to standard error;
+                prints 'qtfsd: ready, listening on ADDR' once it accepts connections.
+                Stops cleanly on SIGTERM or SIGINT.
+
+                Options:
+                """ + HelpFormatter.options(QtfsdArguments.OPTIONS) + """
+
+                The whitelist is an INI file: each section ([Mount], [Open], [Read], [Write],
+                [Readdir], [Mkdir], [Rmdir], [Create], [Unlink], [Rename], [Setattr],
+                [Setxattr], ...) has one line 'Path=/a;/b' listing where its operations are
+                allowed. [Mount] lists the exported trees; qtfsd refuses to start without it.
+
+                Exit status: 0 after a clean shutdown, 1 if the server could not start,
+                2 for a bad command line or config file.
+
+                Example:
+                  printf '[Mount]\\nPath=/srv/share\\n[Open]\\nPath=/srv/share\\n[Read]\\nPath=/srv/share\\n' > /etc/qtfs/whitelist
+                  qtfsd --listen unix:/run/qtfs/qtfsd.sock --listen tcp:127.0.0.1:7000 --log-level DEBUG
+                """;
+    }
+}
