@@ -19,14 +19,24 @@ public final class Credentials {
 
     private static final ThreadLocal<MemorySegment[]> GROUPS_BUFFER = ThreadLocal.withInitial(() -> new MemorySegment[1]);
 
+    private static final int CAP_VERSION_3 = 0x20080522;
+    /** CAP_SETGID and CAP_SETUID: what a thread acting for an unprivileged caller keeps, to switch back. */
+    private static final long SWITCH_CAPS = (1L << 6) | (1L << 7);
+    private static final ThreadLocal<MemorySegment> CAPS = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(32, 4));
+
     /**
      * Makes the calling thread act as {@code uid}/{@code gid} with {@code groups} for
-     * permission checks. Requires CAP_SETUID and CAP_SETGID; verifies that the change took
-     * effect (setfsuid reports no errors), so a thread never goes on with the wrong identity.
+     * permission checks. For a caller other than root the thread also gives up its effective
+     * capabilities (all but the two needed to switch back): changing the fsuid drops only the
+     * file-system ones, and CAP_SYS_ADMIN or CAP_SETFCAP would still let an ordinary caller
+     * write trusted.* or security.capability attributes. Requires CAP_SETUID and CAP_SETGID
+     * in the permitted set; verifies that the change took effect (setfsuid reports no
+     * errors), so a thread never goes on with the wrong identity.
      */
     public static void switchThreadTo(int uid, int gid, int[] groups) throws ErrnoException {
         if (Thread.currentThread().isVirtual())
             throw new IllegalStateException("credentials are per OS thread: refusing to switch them on a virtual thread");
+        if (uid == 0) setEffectiveCaps(-1L);
         setGroups(groups);
         RawSyscall.call(RawSyscall.SETFSGID, gid & 0xffffffffL, 0, 0, 0);
         if ((int) RawSyscall.call(RawSyscall.SETFSGID, 0xffffffffL, 0, 0, 0) != gid)
@@ -34,6 +44,41 @@ public final class Credentials {
         RawSyscall.call(RawSyscall.SETFSUID, uid & 0xffffffffL, 0, 0, 0);
         if ((int) RawSyscall.call(RawSyscall.SETFSUID, 0xffffffffL, 0, 0, 0) != uid)
             throw new ErrnoException("setfsuid", Errno.EPERM, "uid " + Integer.toUnsignedString(uid));
+        if (uid != 0) setEffectiveCaps(SWITCH_CAPS);
+    }
+
+    /** The calling thread's effective capability set (bit n = capability n). */
+    public static long effectiveCaps() throws ErrnoException {
+        MemorySegment c = CAPS.get();
+        capget(c);
+        return effective(c);
+    }
+
+    /** Sets the effective capabilities of the calling thread to {@code wanted} ∩ permitted. */
+    private static void setEffectiveCaps(long wanted) throws ErrnoException {
+        MemorySegment c = CAPS.get();
+        capget(c);
+        long permitted = (c.get(JAVA_INT, 12) & 0xffffffffL) | ((long) c.get(JAVA_INT, 24) << 32);
+        long target = wanted & permitted;
+        if (effective(c) == target) return;
+        c.set(JAVA_INT, 8, (int) target);
+        c.set(JAVA_INT, 20, (int) (target >>> 32));
+        c.set(JAVA_INT, 0, CAP_VERSION_3);
+        c.set(JAVA_INT, 4, 0);
+        if (RawSyscall.call(RawSyscall.CAPSET, c.address(), c.address() + 8, 0, 0) == -1)
+            throw new ErrnoException("capset", Libc.lastErrno());
+    }
+
+    private static long effective(MemorySegment c) {
+        return (c.get(JAVA_INT, 8) & 0xffffffffL) | ((long) c.get(JAVA_INT, 20) << 32);
+    }
+
+    /** capget(2) of the calling thread into {@code c}: header at 0, two data records at 8 and 20. */
+    private static void capget(MemorySegment c) throws ErrnoException {
+        c.set(JAVA_INT, 0, CAP_VERSION_3);
+        c.set(JAVA_INT, 4, 0);
+        if (RawSyscall.call(RawSyscall.CAPGET, c.address(), c.address() + 8, 0, 0) == -1)
+            throw new ErrnoException("capget", Libc.lastErrno());
     }
 
     /** The calling thread's fsuid. */

@@ -17,6 +17,7 @@ import static qtfs.sys.Libc.C_POINTER;
  * description and with classic POSIX locks of other processes) and flock(2). struct flock is
  * the same 32-byte layout on x86_64 and aarch64.
  */
+@SuppressWarnings("restricted")
 public final class Locks {
     private Locks() {}
 

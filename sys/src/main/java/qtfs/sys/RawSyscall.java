@@ -11,6 +11,7 @@ import static qtfs.sys.Libc.C_LONG;
  * applies the change to every thread of the process, while qtfsd needs per-thread
  * credentials; faccessat2 has no wrapper in older glibc. Numbers differ per architecture.
  */
+@SuppressWarnings("restricted")
 final class RawSyscall {
     private RawSyscall() {}
 
@@ -23,6 +24,8 @@ final class RawSyscall {
     static final long SETGROUPS = X86 ? 116 : 159;
     static final long SETFSUID = X86 ? 122 : 151;
     static final long SETFSGID = X86 ? 123 : 152;
+    static final long CAPGET = X86 ? 125 : 90;
+    static final long CAPSET = X86 ? 126 : 91;
     static final long FACCESSAT2 = 439;   // same number on every architecture (unified table)
 
     /** Calls syscall {@code nr} with up to four arguments; returns the raw result (-1 and errno on failure). */

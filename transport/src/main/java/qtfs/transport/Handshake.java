@@ -120,6 +120,17 @@ public final class Handshake {
         return refuse(c, errno, reason);
     }
 
+    /** How this process introduces itself: {@code "qtfsd@host pid 1234"}. */
+    public static String localIdentity(String program) {
+        String host;
+        try {
+            host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return program + "@" + host + " pid " + ProcessHandle.current().pid();
+    }
+
     /** A peer-chosen string made safe for a log line: no control characters, bounded length. */
     public static String printable(String peerText) {
         String cut = peerText.length() > 200 ? peerText.substring(0, 200) + "..." : peerText;

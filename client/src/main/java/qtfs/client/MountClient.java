@@ -1,0 +1,91 @@
+package qtfs.client;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import qtfs.fuse.FuseMountException;
+import qtfs.fuse.FuseMountOptions;
+import qtfs.fuse.FuseSession;
+import qtfs.transport.Handshake;
+import qtfs.wire.FrameHeader;
+
+/**
+ * A server directory mounted on a local directory: a FUSE session whose requests travel to
+ * qtfsd over one or more connections.
+ */
+public final class MountClient implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(MountClient.class.getName());
+    /** Largest WRITE the kernel may send: what a default-size frame carries besides headers. */
+    static final int MAX_WRITE = FrameHeader.DEFAULT_MAX_FRAME_SIZE - (64 << 10);
+    private static final Duration INIT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final FuseSession session;
+    private final RequestRelay relay;
+
+    private MountClient(FuseSession session, RequestRelay relay) {
+        this.session = session;
+        this.relay = relay;
+    }
+
+    /**
+     * Connects to the server, mounts, attaches to the server directory, and returns once the
+     * mount serves requests. On failure nothing stays mounted or connected.
+     */
+    public static MountClient mount(ClientOptions options) throws MountException {
+        String what = options.serverPath() + " from " + options.server() + " on " + options.mountpoint();
+        Handshake handshake = new Handshake(Handshake.localIdentity("qtfs"));
+        List<ServerLink> links = new ArrayList<>();
+        try {
+            for (int i = 0; i < options.connections(); i++) links.add(ServerLink.open(i, options.server(), handshake));
+        } catch (IOException e) {
+            links.forEach(ServerLink::close);
+            throw new MountException("cannot mount " + what + ": " + e.getMessage(), e);
+        }
+        RequestRelay relay = new RequestRelay(options, links);
+        FuseSession session;
+        try {
+            session = FuseSession.mount(fuseOptions(options), relay);
+        } catch (FuseMountException | RuntimeException e) {
+            relay.closeLinks();
+            throw new MountException("cannot mount " + what + ": " + e.getMessage(), e);
+        }
+        try {
+            session.start();
+            session.awaitInit(INIT_TIMEOUT);
+        } catch (FuseMountException e) {
+            session.close();
+            relay.closeLinks();
+            AttachException refused = relay.attachFailure();
+            throw new MountException("cannot mount " + what + ": "
+                    + (refused != null ? "the server refused: " + refused.getMessage() : e.getMessage()), e);
+        } catch (InterruptedException e) {
+            session.close();
+            relay.closeLinks();
+            Thread.currentThread().interrupt();
+            throw new MountException("cannot mount " + what + ": interrupted", e);
+        }
+        LOG.log(System.Logger.Level.INFO, "mounted {0} ({1} of {2} connections up)", what, relay.linksUp(), options.connections());
+        return new MountClient(session, relay);
+    }
+
+    private static FuseMountOptions fuseOptions(ClientOptions o) {
+        // the source shows in /proc/mounts; mount(8) options cannot carry commas or blanks in it
+        String source = o.serverPath().replaceAll("[,\\s]", "_");
+        return new FuseMountOptions(o.mountpoint(), source, "qtfs", o.fuseThreads(), MAX_WRITE, o.allowOther(), o.readOnly(),
+                FuseSession.DEFAULT_INIT_FLAGS);
+    }
+
+    /** Returns once the file system is unmounted, by {@link #close()} or from outside (umount). */
+    public void awaitUnmount() throws InterruptedException {
+        session.awaitExit();
+    }
+
+    /** Unmounts (lazily, if busy) and disconnects from the server. */
+    @Override
+    public void close() {
+        session.close();
+        relay.closeLinks();
+    }
+}

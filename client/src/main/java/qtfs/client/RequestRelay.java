@@ -1,0 +1,116 @@
+package qtfs.client;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.List;
+
+import qtfs.fuse.FuseHandler;
+import qtfs.fuse.FuseSession;
+import qtfs.fuse.proto.InHeader;
+import qtfs.fuse.proto.InitParams;
+import qtfs.fuse.proto.Le;
+import qtfs.fuse.proto.Opcode;
+import qtfs.sys.Errno;
+import qtfs.wire.Attach;
+import qtfs.wire.FrameHeader;
+import qtfs.wire.FuseFrames;
+
+/**
+ * The client's FUSE file system: attaches to the server once the kernel's INIT tells the
+ * parameters, then forwards every request over the server links, leaving the replies to them.
+ */
+final class RequestRelay implements FuseHandler {
+    private static final System.Logger LOG = System.getLogger(RequestRelay.class.getName());
+    static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ClientOptions options;
+    private final List<ServerLink> links;
+    private final CallerGroups callerGroups = new CallerGroups();
+    private volatile AttachException attachFailure;
+
+    RequestRelay(ClientOptions options, List<ServerLink> links) {
+        this.options = options;
+        this.links = List.copyOf(links);
+    }
+
+    /**
+     * Runs before the kernel gets its INIT answer, so no request arrives before the links are
+     * attached. The first link creates the server session; the others join it with its token.
+     */
+    @Override
+    public void onInit(FuseSession session, InitParams init) {
+        Attach first = new Attach(0, init.minor(), init.maxWrite(), init.flags(), options.entryTimeout(), options.attrTimeout(),
+                options.serverPath());
+        long token;
+        try {
+            token = links.get(0).attach(first, ATTACH_TIMEOUT);
+        } catch (AttachException e) {
+            attachFailure = e;
+            throw new IllegalStateException("the server refused: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        Attach join = new Attach(token, first.fuseMinor(), first.maxWrite(), first.fuseFlags(), first.entryTimeout(),
+                first.attrTimeout(), first.exportPath());
+        links.get(0).startReceiving(session, 0);
+        for (int i = 1; i < links.size(); i++) {
+            try {
+                links.get(i).attach(join, ATTACH_TIMEOUT);
+                links.get(i).startReceiving(session, i);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "{0} could not join the session, carrying on without it: {1}", links.get(i), e.getMessage());
+                links.get(i).close();
+            }
+        }
+    }
+
+    /** The server's refusal of the first ATTACH, if that is why INIT failed. */
+    AttachException attachFailure() {
+        return attachFailure;
+    }
+
+    @Override
+    public void onRequest(FuseSession session, MemorySegment request) {
+        int opcode = InHeader.opcode(request);
+        long unique = InHeader.unique(request);
+        boolean expectsReply = opcode != Opcode.FORGET.code && opcode != Opcode.BATCH_FORGET.code && opcode != Opcode.INTERRUPT.code;
+        // An INTERRUPT follows the request it targets, on the same link, so it cannot overtake it.
+        long routingKey = opcode == Opcode.INTERRUPT.code && request.byteSize() >= InHeader.SIZE + 8
+                ? request.get(Le.U64, InHeader.SIZE) : unique;
+        int[] groups = expectsReply ? callerGroups.of(InHeader.uid(request), InHeader.pid(request)) : CallerGroups.NONE;
+        int prefixSize = FuseFrames.prefixSize(groups.length);
+        if (FrameHeader.SIZE + prefixSize + request.byteSize() > FrameHeader.DEFAULT_MAX_FRAME_SIZE) {
+            LOG.log(System.Logger.Level.WARNING, "request {0} of pid {1}: {2} supplementary groups do not fit in a frame; answered EIO",
+                    Long.toUnsignedString(unique), InHeader.pid(request), groups.length);
+            if (expectsReply) session.replyError(unique, Errno.EIO);
+            return;
+        }
+        ByteBuffer prefix = ByteBuffer.allocate(prefixSize).order(ByteOrder.LITTLE_ENDIAN);
+        FuseFrames.writePrefix(prefix, groups);
+        prefix.flip();
+        int n = links.size();
+        // uniques advance in steps of 2 (bit 0 marks interrupts), so spread on the bits above
+        int start = (int) Long.remainderUnsigned(routingKey >>> 1, n);
+        for (int i = 0; i < n; i++) {
+            if (links.get((start + i) % n).forward(unique, prefix.duplicate(), request, expectsReply)) return;
+        }
+        if (expectsReply) session.replyError(unique, Errno.ENOTCONN);
+    }
+
+    @Override
+    public void onDestroy() {
+        closeLinks();
+    }
+
+    void closeLinks() {
+        links.forEach(ServerLink::close);
+    }
+
+    /** How many links still carry requests. */
+    long linksUp() {
+        return links.stream().filter(ServerLink::isUp).count();
+    }
+}

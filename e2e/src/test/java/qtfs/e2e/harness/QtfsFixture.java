@@ -1,0 +1,151 @@
+package qtfs.e2e.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import qtfs.server.whitelist.Section;
+
+/**
+ * qtfs as a user runs it: a real {@code qtfsd} process serving one or more export directories
+ * (a whitelist allowing every section on them), and one real foreground {@code qtfs mount}
+ * process per export, over a unix socket. Both are started with this JVM's java and class path.
+ */
+public final class QtfsFixture extends MountFixture {
+    static final String DAEMON_MAIN = "qtfs.cli.QtfsdMain";
+    static final String CLIENT_MAIN = "qtfs.cli.QtfsMain";
+
+    private final int exportCount;
+    private final Duration attributeTimeout;
+    private final List<Mount> mounts = new ArrayList<>();
+    private DaemonProcess server;
+    private Path socket;
+    private Path whitelist;
+
+    private QtfsFixture(int exportCount, Duration attributeTimeout) {
+        this.exportCount = exportCount;
+        this.attributeTimeout = attributeTimeout;
+    }
+
+    /** One export, attribute and entry timeouts of 1 s. */
+    public static QtfsFixture singleExport() {
+        return new QtfsFixture(1, Duration.ofSeconds(1));
+    }
+
+    /** Several exports, each mounted on its own mount point by its own client. */
+    public static QtfsFixture exports(int count) {
+        return new QtfsFixture(count, Duration.ofSeconds(1));
+    }
+
+    /** One mount of qtfs, as a {@link MountedFileSystem}. */
+    public record Mount(int index, Path mountPoint, Path exportDir, Path localDir, Duration attributeTimeout,
+            DaemonProcess client, QtfsFixture fixture) implements MountedFileSystem {
+        @Override
+        public String name() {
+            return "qtfs";
+        }
+
+        @Override
+        public String diagnostics() {
+            return fixture.diagnostics();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "qtfs";
+    }
+
+    @Override
+    protected void startIn(ScratchDir scratch) {
+        requireOnClassPath(DAEMON_MAIN);
+        requireOnClassPath(CLIENT_MAIN);
+        List<Path> exports = new ArrayList<>();
+        for (int i = 0; i < exportCount; i++) {
+            exports.add(scratch.newDirectory("export-" + i));
+        }
+        socket = scratch.path().resolve("qtfsd.sock");
+        whitelist = writeWhitelist(scratch.path().resolve("whitelist"), exports);
+        Path runDir = scratch.newDirectory("run");
+        server = startDaemon("qtfsd", java(DAEMON_MAIN, "--listen", "unix:" + socket, "--whitelist",
+                whitelist.toString(), "--run-dir", runDir.toString()));
+        server.awaitLine("qtfsd: ready", START_TIMEOUT);
+        for (int i = 0; i < exportCount; i++) {
+            Path mountPoint = scratch.newDirectory("mnt-" + i);
+            long seconds = attributeTimeout.toSeconds();
+            DaemonProcess client = startDaemon("qtfs-mount-" + i, java(CLIENT_MAIN, "mount", "-f", "-o",
+                    "server=unix:" + socket + ",allow_other,attr_timeout=" + seconds + ",entry_timeout=" + seconds,
+                    exports.get(i).toString(), mountPoint.toString()));
+            awaitMount(client, mountPoint);
+            mounts.add(new Mount(i, mountPoint, exports.get(i), localDir(), attributeTimeout, client, this));
+        }
+    }
+
+    /** [Section] Path=a;b for every section, so that nothing on the exports is refused. */
+    private static Path writeWhitelist(Path file, List<Path> exports) {
+        String paths = exports.stream().map(Path::toString).collect(Collectors.joining(";"));
+        StringBuilder text = new StringBuilder();
+        for (Section section : Section.values()) {
+            text.append('[').append(section.title).append("]\nPath=").append(paths).append("\n\n");
+        }
+        try {
+            return Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** This JVM's java, with its class path, running mainClass. */
+    static List<String> java(String mainClass, String... args) {
+        String java = ProcessHandle.current().info().command()
+                .orElseThrow(() -> new AssertionError("cannot tell which java runs the tests"));
+        List<String> argv = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), mainClass));
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
+    private static void requireOnClassPath(String mainClass) {
+        try {
+            Class.forName(mainClass, false, QtfsFixture.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError("the main class " + mainClass + " is not on the test class path: the cli module"
+                    + " must provide it before qtfs can be tested end to end", e);
+        }
+    }
+
+    public Mount mount(int index) {
+        return mounts.get(index);
+    }
+
+    public DaemonProcess server() {
+        return server;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public Path whitelist() {
+        return whitelist;
+    }
+
+    @Override
+    public Path mountPoint() {
+        return mount(0).mountPoint();
+    }
+
+    @Override
+    public Path exportDir() {
+        return mount(0).exportDir();
+    }
+
+    @Override
+    public Duration attributeTimeout() {
+        return attributeTimeout;
+    }
+}

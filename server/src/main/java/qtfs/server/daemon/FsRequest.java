@@ -1,0 +1,81 @@
+package qtfs.server.daemon;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.Semaphore;
+
+import qtfs.fuse.proto.OutHeader;
+import qtfs.sys.Errno;
+import qtfs.transport.Connection;
+import qtfs.wire.FrameType;
+
+/** One FUSE request on its way through a worker: served by the session's file system, answered on its connection. */
+final class FsRequest implements Runnable {
+    private static final System.Logger LOG = System.getLogger(FsRequest.class.getName());
+
+    private final MountSession session;
+    private final Connection connection;
+    private final long requestId;
+    private final long unique;
+    private final boolean lockWait;
+    private final int[] groups;
+    private final RequestBuffers.Lease buffer;
+    private final RequestBuffers buffers;
+    private final Semaphore inFlight;
+
+    FsRequest(MountSession session, Connection connection, long requestId, long unique, boolean lockWait, int[] groups,
+            RequestBuffers.Lease buffer, RequestBuffers buffers, Semaphore inFlight) {
+        this.session = session;
+        this.connection = connection;
+        this.requestId = requestId;
+        this.unique = unique;
+        this.lockWait = lockWait;
+        this.groups = groups;
+        this.buffer = buffer;
+        this.buffers = buffers;
+        this.inFlight = inFlight;
+    }
+
+    @Override
+    public void run() {
+        try {
+            MemorySegment reply = ReplyThread.buffer();
+            int length;
+            try {
+                length = session.fs.handle(buffer.request(), groups, reply);
+                if (length < 0 || length > reply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
+            } catch (RuntimeException e) {
+                // a bug in the file system must not leave the client's caller waiting forever
+                LOG.log(System.Logger.Level.ERROR, "request " + Long.toUnsignedString(unique) + " of " + session + " failed", e);
+                OutHeader.write(reply, OutHeader.SIZE, -Errno.EIO, unique);
+                length = OutHeader.SIZE;
+            }
+            if (length > 0) send(reply.asSlice(0, length));
+        } finally {
+            buffers.give(buffer);
+            inFlight.release();
+            session.end(unique, lockWait);
+        }
+    }
+
+    private void send(MemorySegment reply) {
+        try {
+            connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, reply.asByteBuffer());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "reply to {0} dropped: {1}", connection.peer(), e.getMessage());
+        }
+    }
+
+    /** Answers on the reader's thread, without a worker (e.g. too many lock waits); frees what the request held. */
+    void rejectWith(int errno) {
+        try {
+            buffers.give(buffer);
+            MemorySegment reply = MemorySegment.ofArray(new byte[OutHeader.SIZE]);
+            OutHeader.write(reply, OutHeader.SIZE, -errno, unique);
+            send(reply);
+        } finally {
+            inFlight.release();
+            session.end(unique, lockWait);
+        }
+    }
+}

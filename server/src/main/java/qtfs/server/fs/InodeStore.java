@@ -1,0 +1,114 @@
+package qtfs.server.fs;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import qtfs.sys.ErrnoException;
+import qtfs.sys.FileIo;
+import qtfs.sys.Statx;
+
+/**
+ * Node id → inode, and (dev, ino) → inode so that every name of a hard-linked file maps to
+ * one node id. Node id 1 is the export root and lives as long as the store; other ids count
+ * up and are never reused. Updates of one inode serialise on its key's map entry, so there
+ * is no store-wide lock.
+ */
+final class InodeStore {
+    static final long ROOT_ID = 1;
+
+    private final ConcurrentHashMap<Long, Inode> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InodeKey, Inode> byKey = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong(ROOT_ID + 1);
+    private final Inode root;
+
+    /** Takes ownership of {@code rootFd} (an O_PATH descriptor of the export directory). */
+    InodeStore(int rootFd) throws ErrnoException {
+        Statx st = Statx.of(rootFd);
+        root = new Inode(ROOT_ID, rootFd, new InodeKey(st.dev(), st.ino()), st.type(), VolatileFileSystems.holds(rootFd));
+        root.lookups = 1;
+        byId.put(ROOT_ID, root);
+        byKey.put(root.key, root);
+    }
+
+    Inode root() {
+        return root;
+    }
+
+    /** The inode with {@code nodeId}, with a use taken (the caller releases it), or null. */
+    Inode acquire(long nodeId) {
+        Inode inode = byId.get(nodeId);
+        return inode != null && inode.acquire() ? inode : null;
+    }
+
+    /**
+     * Records one more kernel reference to the inode that {@code fd} (O_PATH) holds and
+     * returns it with a use taken. When the inode is known already, {@code fd} is closed and
+     * the known node is returned; otherwise {@code fd} becomes the new node's descriptor.
+     * {@code parent} lets a child on the same file system inherit its kind without a statfs;
+     * with {@code name}, it is remembered as where the inode was found.
+     */
+    Inode remember(int fd, Statx st, Inode parent, byte[] name) {
+        InodeKey key = new InodeKey(st.dev(), st.ino());
+        boolean volatileContent = parent != null && parent.key.dev() == key.dev()
+                ? parent.volatileContent : VolatileFileSystems.holds(fd);
+        Inode[] found = new Inode[1];
+        byKey.compute(key, (k, existing) -> {
+            Inode inode = existing;
+            if (inode == null) {
+                inode = new Inode(nextId.getAndIncrement(), fd, k, st.type(), volatileContent);
+                byId.put(inode.nodeId, inode);
+            }
+            inode.lookups++;
+            inode.acquire();   // cannot fail: an inode in the map holds the store's use
+            found[0] = inode;
+            return inode;
+        });
+        if (found[0].fd != fd) FileIo.closeQuietly(fd);
+        if (parent != null && name != null && found[0] != root) found[0].parentLink = new Inode.ParentLink(parent, name);
+        return found[0];
+    }
+
+    /** One more kernel reference to a known inode; false if it was forgotten meanwhile. */
+    boolean addLookup(Inode inode) {
+        boolean[] added = new boolean[1];
+        byKey.computeIfPresent(inode.key, (k, existing) -> {
+            if (existing == inode) {
+                inode.lookups++;
+                added[0] = true;
+            }
+            return existing;
+        });
+        return added[0];
+    }
+
+    /** The kernel dropped {@code count} references; at zero the node id is gone for good. */
+    void forget(long nodeId, long count) {
+        if (nodeId == ROOT_ID) return;
+        Inode inode = byId.get(nodeId);
+        if (inode == null) return;
+        boolean[] dropped = new boolean[1];
+        byKey.computeIfPresent(inode.key, (k, existing) -> {
+            if (existing != inode) return existing;
+            inode.lookups -= Math.min(inode.lookups, count < 0 ? Long.MAX_VALUE : count);
+            if (inode.lookups > 0) return existing;
+            byId.remove(nodeId);
+            dropped[0] = true;
+            return null;
+        });
+        if (dropped[0]) inode.release();
+    }
+
+    /** Node ids currently known (the root included). */
+    int size() {
+        return byId.size();
+    }
+
+    /** Drops every node; descriptors close as their last users finish. */
+    void close() {
+        for (Inode inode : byId.values()) {
+            byId.remove(inode.nodeId);
+            byKey.remove(inode.key, inode);
+            inode.release();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package qtfs.server.fs;
+
+import java.lang.foreign.MemorySegment;
+
+import qtfs.fuse.proto.InitFlags;
+import qtfs.fuse.proto.LinkIn;
+import qtfs.fuse.proto.MkdirIn;
+import qtfs.fuse.proto.MknodIn;
+import qtfs.fuse.proto.Opcode;
+import qtfs.fuse.proto.RenameIn;
+import qtfs.server.whitelist.Section;
+import qtfs.sys.Errno;
+import qtfs.sys.ErrnoException;
+import qtfs.sys.OpenFlags;
+import qtfs.sys.PathCalls;
+
+/** Operations that add, remove or move names in directories. */
+final class NameOps {
+    private static final int KNOWN_RENAME_FLAGS =
+            PathCalls.RENAME_NOREPLACE | PathCalls.RENAME_EXCHANGE | PathCalls.RENAME_WHITEOUT;
+
+    private final FsContext fs;
+    private final boolean applyUmask;
+
+    NameOps(FsContext fs) {
+        this.fs = fs;
+        // Without DONT_MASK the client kernel has applied the caller's umask already.
+        this.applyUmask = fs.init().has(InitFlags.DONT_MASK);
+    }
+
+    /** The creation mode the server should use for a request carrying {@code mode} and {@code umask}. */
+    int creationMode(int mode, int umask) {
+        return applyUmask ? mode & ~umask : mode;
+    }
+
+    int mknod(Request r) throws FuseError, ErrnoException {
+        MemorySegment b = r.struct(MknodIn.SIZE);
+        Inode parent = r.inode();
+        Name name = r.name(MknodIn.SIZE).plain();
+        fs.policy().require(Opcode.MKNOD, parent, name, Section.CREATE);
+        PathCalls.mknodat(parent.fd, name.cString(), creationMode(MknodIn.mode(b), MknodIn.umask(b)), MknodIn.rdev(b));
+        return replyEntry(r, parent, name);
+    }
+
+    int mkdir(Request r) throws FuseError, ErrnoException {
+        MemorySegment b = r.struct(MkdirIn.SIZE);
+        Inode parent = r.inode();
+        Name name = r.name(MkdirIn.SIZE).plain();
+        fs.policy().require(Opcode.MKDIR, parent, name, Section.MKDIR);
+        PathCalls.mkdirat(parent.fd, name.cString(), creationMode(MkdirIn.mode(b), MkdirIn.umask(b)));
+        return replyEntry(r, parent, name);
+    }
+
+    int symlink(Request r) throws FuseError, ErrnoException {
+        Inode parent = r.inode();
+        Name name = r.name(0).plain();
+        Name target = r.string(r.after(name));
+        if (target.length() == 0) throw new FuseError(Errno.ENOENT, "empty symlink target");
+        fs.policy().require(Opcode.SYMLINK, parent, name, Section.CREATE);
+        PathCalls.symlinkat(target.cString(), parent.fd, name.cString());
+        return replyEntry(r, parent, name);
+    }
+
+    int link(Request r) throws FuseError, ErrnoException {
+        MemorySegment b = r.struct(LinkIn.SIZE);
+        Inode newParent = r.inode();
+        Inode old = r.inode(LinkIn.oldnodeid(b));
+        Name name = r.name(LinkIn.SIZE).plain();
+        fs.policy().require(Opcode.LINK, newParent, name, Section.CREATE);
+        PathCalls.linkInode(old.fd, newParent.fd, name.cString());
+        // Fresh attributes: the link count just changed.
+        Lookups.Found found = fs.lookups().again(old);
+        return r.ok(fs.replies().entry(r.out(), 0, found.inode(), found.stat()));
+    }
+
+    int unlink(Request r) throws FuseError, ErrnoException {
+        Inode parent = r.inode();
+        Name name = r.name(0).plain();
+        fs.policy().require(Opcode.UNLINK, parent, name, Section.UNLINK);
+        PathCalls.unlinkat(parent.fd, name.cString(), 0);
+        return r.ok(0);
+    }
+
+    int rmdir(Request r) throws FuseError, ErrnoException {
+        Inode parent = r.inode();
+        Name name = r.name(0).plain();
+        fs.policy().require(Opcode.RMDIR, parent, name, Section.RMDIR);
+        PathCalls.unlinkat(parent.fd, name.cString(), OpenFlags.AT_REMOVEDIR);
+        return r.ok(0);
+    }
+
+    int rename(Request r) throws FuseError, ErrnoException {
+        return rename(r, Opcode.RENAME, RenameIn.newdir(r.struct(RenameIn.SIZE)), 0, RenameIn.SIZE);
+    }
+
+    int rename2(Request r) throws FuseError, ErrnoException {
+        MemorySegment b = r.struct(RenameIn.RENAME2_SIZE);
+        int flags = RenameIn.flags(b);
+        if ((flags & ~KNOWN_RENAME_FLAGS) != 0) throw new FuseError(Errno.EINVAL, "unknown rename flags " + flags);
+        return rename(r, Opcode.RENAME2, RenameIn.newdir(b), flags, RenameIn.RENAME2_SIZE);
+    }
+
+    private int rename(Request r, Opcode op, long newdir, int flags, int headerSize) throws FuseError, ErrnoException {
+        Inode oldParent = r.inode();
+        Inode newParent = r.inode(newdir);
+        Name oldName = r.name(headerSize).plain();
+        Name newName = r.name(r.after(oldName)).plain();
+        fs.policy().require(op, oldParent, oldName, Section.RENAME);
+        fs.policy().require(op, newParent, newName, Section.RENAME);
+        PathCalls.renameat2(oldParent.fd, oldName.cString(), newParent.fd, newName.cString(), flags);
+        return r.ok(0);
+    }
+
+    private int replyEntry(Request r, Inode parent, Name name) throws ErrnoException {
+        Lookups.Found found = fs.lookups().child(r, parent, name);
+        return r.ok(fs.replies().entry(r.out(), 0, found.inode(), found.stat()));
+    }
+}
