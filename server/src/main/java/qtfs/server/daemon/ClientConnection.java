@@ -16,6 +16,7 @@ import qtfs.transport.Deadline;
 import qtfs.transport.Frame;
 import qtfs.transport.Handshake;
 import qtfs.transport.HandshakeException;
+import qtfs.transport.Heartbeat;
 import qtfs.transport.PeerClosedException;
 import qtfs.wire.Attach;
 import qtfs.wire.Attached;
@@ -46,6 +47,7 @@ final class ClientConnection implements Runnable {
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private MountSession session;
     private volatile Thread thread;
+    private volatile Heartbeat heartbeat;
 
     ClientConnection(long id, Connection connection, Qtfsd daemon) {
         this.id = id;
@@ -88,6 +90,14 @@ final class ClientConnection implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            Heartbeat h = heartbeat;
+            if (h != null) {
+                h.close();
+                if (h.peerDead()) {
+                    reason = "the client stopped answering";
+                    level = System.Logger.Level.WARNING;
+                }
+            }
             connection.close();
             if (session != null) session.leave();
             daemon.connectionEnded(this);
@@ -132,12 +142,21 @@ final class ClientConnection implements Runnable {
     }
 
     private void serve() throws IOException, InterruptedException {
+        Duration interval = daemon.liveness().heartbeat();
+        Heartbeat watch = interval.isZero() ? null : Heartbeat.start(connection, interval,
+                reason -> LOG.log(System.Logger.Level.WARNING, "{0}: {1}; closing it", name(), reason));
+        heartbeat = watch;
         while (true) {
             Frame f = connection.receive();
+            if (watch != null) watch.received();
             FrameHeader h = f.header();
             switch (h.type()) {
                 case FUSE_REQUEST -> fuseRequest(h, f.payload());
                 case PING -> pong(f);
+                case PONG -> {
+                    connectionLevel(h);
+                    qtfs.wire.Ping.decode(f.payload(), FrameType.PONG);
+                }
                 case ATTACH -> {
                     connectionLevel(h);
                     connection.send(FrameType.ERROR, 0, h.requestId(),

@@ -2,8 +2,10 @@ package qtfs.server.daemon;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.Semaphore;
 
+import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.OutHeader;
 import qtfs.sys.Errno;
 import qtfs.transport.Connection;
@@ -38,9 +40,24 @@ final class FsRequest implements Runnable {
 
     @Override
     public void run() {
+        boolean once = ReplyCache.covers(InHeader.opcode(buffer.request()));
         try {
+            if (once) {
+                byte[] earlier;
+                try {
+                    earlier = session.replies.claim(unique);
+                } catch (InterruptedException e) {
+                    return; // shutting down: the client is gone
+                }
+                if (earlier != null) {
+                    LOG.log(System.Logger.Level.DEBUG, "request {0} of {1} resent: answered as the first time",
+                            Long.toUnsignedString(unique), session);
+                    send(MemorySegment.ofArray(earlier));
+                    return;
+                }
+            }
             MemorySegment reply = ReplyThread.buffer();
-            int length;
+            int length = 0;
             try {
                 length = session.fs.handle(buffer.request(), groups, reply, this::notifyClient);
                 if (length < 0 || length > reply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
@@ -49,6 +66,8 @@ final class FsRequest implements Runnable {
                 LOG.log(System.Logger.Level.ERROR, "request " + Long.toUnsignedString(unique) + " of " + session + " failed", e);
                 OutHeader.write(reply, OutHeader.SIZE, -Errno.EIO, unique);
                 length = OutHeader.SIZE;
+            } finally {
+                if (once) session.replies.complete(unique, length > 0 ? reply.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE) : null);
             }
             if (length > 0) send(reply.asSlice(0, length));
         } finally {

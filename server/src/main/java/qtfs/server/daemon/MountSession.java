@@ -1,54 +1,88 @@
 package qtfs.server.daemon;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import qtfs.server.fs.FileSystemSession;
 
 /**
- * One client mount: the file system serving it and the connections attached to it. It ends
- * (and its file system closes, dropping every fd and lock) once its last connection is gone
- * and no request of it is still being served.
+ * One client mount: the file system serving it and the connections attached to it. Once its
+ * last connection is gone it waits a grace period for the client to attach again (a dropped
+ * link, a client reconnecting); then it ends (and its file system closes, dropping every fd
+ * and lock) as soon as no request of it is still being served.
  */
 final class MountSession {
     final int mountId;
     final long token;
     final String exportPath;
     final FileSystemSession fs;
+    final ReplyCache replies = new ReplyCache();
     private final Consumer<MountSession> onEnd;
+    private final Duration grace;
+    private final ScheduledExecutorService timer;
 
     private int connections = 1;
     private int inFlight;
     private boolean ended;
+    /** Ended waiting for the client: set when the grace period after the last connection passed. */
+    private boolean abandoned;
+    private ScheduledFuture<?> graceTimer;
     /** Uniques of SETLKW requests in progress, so an abandoned session can stop waiting for locks. */
     private final Set<Long> lockWaits = ConcurrentHashMap.newKeySet();
 
-    MountSession(int mountId, long token, String exportPath, FileSystemSession fs, Consumer<MountSession> onEnd) {
+    MountSession(int mountId, long token, String exportPath, FileSystemSession fs, Consumer<MountSession> onEnd, Duration grace,
+            ScheduledExecutorService timer) {
         this.mountId = mountId;
         this.token = token;
         this.exportPath = exportPath;
         this.fs = fs;
         this.onEnd = onEnd;
+        this.grace = grace;
+        this.timer = timer;
     }
 
-    /** Another connection joins; false when the session already ended. */
+    /** Another connection joins (also during the grace period); false when the session already ended. */
     synchronized boolean join() {
-        if (ended) return false;
+        if (ended || abandoned) return false;
         connections++;
+        if (graceTimer != null) {
+            graceTimer.cancel(false);
+            graceTimer = null;
+        }
         return true;
     }
 
-    /** A connection left. With the last one gone, lock waits are interrupted so the session can end. */
+    /** A connection left. With the last one gone, the grace period starts. */
     void leave() {
-        boolean last;
         synchronized (this) {
-            last = --connections == 0;
+            if (--connections > 0 || ended) return;
+            if (!grace.isZero()) {
+                graceTimer = timer.schedule(this::graceOver, grace.toNanos(), TimeUnit.NANOSECONDS);
+                return;
+            }
         }
-        if (last) {
-            for (long unique : lockWaits) fs.interrupt(unique);
-            endIfIdle();
+        graceOver();
+    }
+
+    /** Nobody came back: lock waits are interrupted so that the session can end. */
+    private void graceOver() {
+        synchronized (this) {
+            if (connections > 0 || abandoned) return;
+            abandoned = true;
+            graceTimer = null;
         }
+        for (long unique : lockWaits) fs.interrupt(unique);
+        endIfIdle();
+    }
+
+    /** Whether the session waits for its client to attach again. */
+    synchronized boolean waitingForClient() {
+        return connections == 0 && !abandoned && !ended;
     }
 
     synchronized void begin(long unique, boolean lockWait) {
@@ -66,7 +100,7 @@ final class MountSession {
 
     private void endIfIdle() {
         synchronized (this) {
-            if (ended || connections > 0 || inFlight > 0) return;
+            if (ended || !abandoned || inFlight > 0) return;
             ended = true;
         }
         finish();
@@ -77,6 +111,7 @@ final class MountSession {
         synchronized (this) {
             if (ended) return;
             ended = true;
+            if (graceTimer != null) graceTimer.cancel(false);
         }
         for (long unique : lockWaits) fs.interrupt(unique);
         finish();

@@ -7,9 +7,12 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import qtfs.fuse.proto.InitParams;
@@ -18,6 +21,7 @@ import qtfs.server.fs.FileSystemSession;
 import qtfs.server.whitelist.Whitelist;
 import qtfs.sys.Errno;
 import qtfs.sys.ErrnoException;
+import qtfs.transport.Deadline;
 import qtfs.wire.Attach;
 
 /**
@@ -36,10 +40,15 @@ final class MountSessions {
     private final AtomicInteger lastMountId = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
 
-    MountSessions(Whitelist whitelist, Path whitelistFile, int maxWrite) {
+    private final Duration grace;
+    private final ScheduledExecutorService graceTimer = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("qtfsd-session-grace").daemon().unstarted(r));
+
+    MountSessions(Whitelist whitelist, Path whitelistFile, int maxWrite, Duration grace) {
         this.whitelist = whitelist;
         this.whitelistFile = whitelistFile;
         this.maxWrite = maxWrite;
+        this.grace = grace;
     }
 
     /** Creates (token 0) or joins the session {@code request} names; the caller owns one connection reference. */
@@ -63,7 +72,7 @@ final class MountSessions {
         do {
             token = random.nextLong();
         } while (token == 0 || byToken.containsKey(token));
-        session = new MountSession(lastMountId.incrementAndGet(), token, export, fs, this::ended);
+        session = new MountSession(lastMountId.incrementAndGet(), token, export, fs, this::ended, grace, graceTimer);
         byToken.put(token, session);
         return session;
     }
@@ -104,12 +113,14 @@ final class MountSessions {
 
     private void ended(MountSession session) {
         byToken.remove(session.token, session);
-        LOG.log(System.Logger.Level.INFO, "{0} ended", session);
+        LOG.log(System.Logger.Level.INFO, "{0} ended{1}", session,
+                grace.isZero() ? "" : " (no connection for " + Deadline.describe(grace) + "): its files and locks are released");
     }
 
     /** Ends every session (qtfsd is shutting down). */
     void endAll() {
         for (MountSession s : List.copyOf(byToken.values())) s.endNow();
+        graceTimer.shutdownNow();
     }
 
     int size() {

@@ -39,6 +39,7 @@ public final class Qtfsd implements AutoCloseable {
     private static final int MAX_DECLINING = 16;
 
     private final QtfsdConfig config;
+    private final Liveness liveness;
     private final InstanceLock lock;
     private final List<Listener> listeners;
     private final MountSessions sessions;
@@ -54,11 +55,12 @@ public final class Qtfsd implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean closing;
 
-    private Qtfsd(QtfsdConfig config, Whitelist whitelist, InstanceLock lock, List<Listener> listeners) {
+    private Qtfsd(QtfsdConfig config, Liveness liveness, Whitelist whitelist, InstanceLock lock, List<Listener> listeners) {
         this.config = config;
+        this.liveness = liveness;
         this.lock = lock;
         this.listeners = listeners;
-        this.sessions = new MountSessions(whitelist, config.whitelistFile(), config.maxWrite());
+        this.sessions = new MountSessions(whitelist, config.whitelistFile(), config.maxWrite(), liveness.sessionGrace());
         this.workers = Executors.newFixedThreadPool(config.workerThreads(), ReplyThread.factory("qtfsd-worker-", config.maxFrameSize()));
         this.lockWaiters = new ThreadPoolExecutor(0, MAX_LOCK_WAITERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 ReplyThread.factory("qtfsd-lockwait-", config.maxFrameSize()));
@@ -70,6 +72,11 @@ public final class Qtfsd implements AutoCloseable {
      * starts accepting; returns once clients can connect.
      */
     public static Qtfsd start(QtfsdConfig config) throws QtfsdException {
+        return start(config, Liveness.defaults());
+    }
+
+    /** {@link #start(QtfsdConfig)} with heartbeats and a session grace period of one's own. */
+    public static Qtfsd start(QtfsdConfig config, Liveness liveness) throws QtfsdException {
         Whitelist whitelist = loadWhitelist(config.whitelistFile());
         InstanceLock lock = InstanceLock.acquire(config.runDir());
         List<Listener> listeners = new ArrayList<>();
@@ -82,7 +89,7 @@ public final class Qtfsd implements AutoCloseable {
             lock.close();
             throw new QtfsdException(e.getMessage(), e);
         }
-        Qtfsd daemon = new Qtfsd(config, whitelist, lock, listeners);
+        Qtfsd daemon = new Qtfsd(config, liveness, whitelist, lock, listeners);
         for (Listener l : listeners) {
             daemon.acceptThreads.add(Thread.ofPlatform().name("qtfsd-accept-" + l.address()).daemon().start(() -> daemon.acceptLoop(l)));
         }
@@ -169,6 +176,10 @@ public final class Qtfsd implements AutoCloseable {
 
     void connectionEnded(ClientConnection c) {
         if (connections.remove(c)) connectionCount.decrementAndGet();
+    }
+
+    Liveness liveness() {
+        return liveness;
     }
 
     Handshake handshake() {

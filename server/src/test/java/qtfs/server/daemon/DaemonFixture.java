@@ -3,6 +3,7 @@ package qtfs.server.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,6 +20,8 @@ final class DaemonFixture implements AutoCloseable {
     final Path whitelist;
     final Address.Unix socket;
     Qtfsd daemon;
+    /** No heartbeats and no grace period unless a test asks for them: a session ends with its last connection. */
+    Liveness liveness = new Liveness(Duration.ZERO, Duration.ZERO);
 
     DaemonFixture() throws IOException {
         root = Files.createTempDirectory(Path.of("/tmp"), "qtfsd-t");
@@ -40,7 +43,7 @@ final class DaemonFixture implements AutoCloseable {
     }
 
     Qtfsd start(QtfsdConfig config) throws QtfsdException {
-        daemon = Qtfsd.start(config);
+        daemon = Qtfsd.start(config, liveness);
         return daemon;
     }
 
