@@ -43,11 +43,16 @@ public final class MountClient implements AutoCloseable {
      * mount serves requests. On failure nothing stays mounted or connected.
      */
     public static MountClient mount(ClientOptions options) throws MountException {
+        return mount(options, Recovery.defaults());
+    }
+
+    /** {@link #mount(ClientOptions)}, with what to do when the server goes away. */
+    public static MountClient mount(ClientOptions options, Recovery recovery) throws MountException {
         String what = options.serverPath() + " from " + options.server() + " on " + options.mountpoint();
         Handshake handshake = new Handshake(Handshake.localIdentity("qtfs"));
         List<ServerLink> links = new ArrayList<>();
         try {
-            for (int i = 0; i < options.connections(); i++) links.add(ServerLink.open(i, options.server(), handshake));
+            for (int i = 0; i < options.connections(); i++) links.add(ServerLink.open(i, options.server(), handshake, recovery));
         } catch (IOException e) {
             links.forEach(ServerLink::close);
             throw new MountException("cannot mount " + what + ": " + e.getMessage(), e);

@@ -58,11 +58,11 @@ final class RequestRelay implements FuseHandler {
         Attach join = new Attach(token, first.fuseMinor(), first.maxWrite(), first.fuseFlags(), first.entryTimeout(),
                 first.attrTimeout(), first.exportPath());
         notifications = new NotificationQueue(session);
-        links.get(0).startReceiving(session, 0, releases, notifications);
+        links.get(0).startReceiving(session, releases, notifications);
         for (int i = 1; i < links.size(); i++) {
             try {
                 links.get(i).attach(join, ATTACH_TIMEOUT);
-                links.get(i).startReceiving(session, i, releases, notifications);
+                links.get(i).startReceiving(session, releases, notifications);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0} could not join the session, carrying on without it: {1}", links.get(i), e.getMessage());
                 links.get(i).close();
@@ -104,12 +104,15 @@ final class RequestRelay implements FuseHandler {
         int n = links.size();
         // uniques advance in steps of 2 (bit 0 marks interrupts), so spread on the bits above
         int start = (int) Long.remainderUnsigned(routingKey >>> 1, n);
-        for (int i = 0; i < n; i++) {
-            if (links.get((start + i) % n).forward(unique, prefix.duplicate(), request, expectsReply)) return;
+        // a link that is up first; else one that waits for the server keeps the request until it is back
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < n; i++) {
+                if (links.get((start + i) % n).forward(unique, prefix.duplicate(), request, expectsReply, pass == 1)) return;
+            }
         }
         if (expectsReply) {
             releases.answered(unique);
-            session.replyError(unique, Errno.ENOTCONN);
+            session.replyError(unique, Errno.EIO);
         }
     }
 

@@ -2,11 +2,17 @@ package qtfs.client;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import qtfs.fuse.FuseSession;
 import qtfs.fuse.proto.InHeader;
@@ -18,6 +24,7 @@ import qtfs.transport.Connector;
 import qtfs.transport.Deadline;
 import qtfs.transport.Frame;
 import qtfs.transport.Handshake;
+import qtfs.transport.Heartbeat;
 import qtfs.transport.PeerClosedException;
 import qtfs.wire.Attach;
 import qtfs.wire.Attached;
@@ -31,46 +38,128 @@ import qtfs.wire.Service;
 
 /**
  * One connection of a mount to qtfsd. Requests go out from the FUSE threads; a receiver
- * thread writes each reply straight to the kernel. When the connection drops, the requests
- * it carried fail with EIO and it takes no more; the mount goes on over its other links.
- * A link is the unit a reconnection would re-establish.
+ * thread writes each reply straight to the kernel. When the connection drops (or its
+ * heartbeat finds the server silent), the receiver connects again with growing pauses and
+ * joins the same server session with its token, and every request not answered yet is sent
+ * again: the server keeps the session (node ids, open files, locks) for a grace period, and
+ * answers a resent request that already ran as it did the first time. Meanwhile requests
+ * wait (hard mount) or, once the server has been away for the soft time-out, fail with EIO.
+ * A server that no longer knows the session (restarted, or away longer than its grace period)
+ * makes the link stale: every request fails with EIO until the mount is made again.
  */
 final class ServerLink {
     private static final System.Logger LOG = System.getLogger(ServerLink.class.getName());
     private static final long ATTACH_REQUEST_ID = 1;
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(5);
+    private static final Duration MIN_ATTEMPT = Duration.ofSeconds(5);
+    private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "qtfs-soft-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static {
+        TIMER.setRemoveOnCancelPolicy(true);
+    }
+
+    private enum State { UP, DOWN, GAVE_UP, STALE, CLOSED }
+
+    /** A request sent or to be sent, kept (copied) until answered so that it can be sent again. */
+    private static final class Pending {
+        final ByteBuffer prefix;
+        final byte[] request;
+        final boolean takesLock;
+        final long queuedAt = System.nanoTime();
+        /** It was waiting when a connection failed: a soft mount fails it once it waited the time-out. */
+        volatile boolean interrupted;
+        /** The connection generation it was last sent on (0: never sent); whoever moves it sends. */
+        final AtomicInteger sentOn = new AtomicInteger();
+
+        Pending(ByteBuffer prefix, MemorySegment request, boolean takesLock) {
+            this.prefix = ByteBuffer.allocate(prefix.remaining()).put(prefix.duplicate()).flip();
+            this.request = request.toArray(ValueLayout.JAVA_BYTE);
+            this.takesLock = takesLock;
+        }
+    }
+
+    /** The connection of the moment and its number: a request goes out once per generation at most. */
+    private record Generation(int number, Connection connection, int mountId) {}
 
     private final String name;
-    private final Connection connection;
-    /** Uniques of the requests sent here and not answered yet. */
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    /** Those that take a lock: their replies follow the notifications sent before them (see {@link NotificationQueue}). */
-    private final Set<Long> lockRequests = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean up = new AtomicBoolean(true);
-    private volatile boolean closing;
-    private volatile int mountId;
+    private final int index;
+    private final Address server;
+    private final Handshake handshake;
+    private final Recovery recovery;
+    /** Requests sent here (or waiting to be) and not answered yet, by unique. */
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Object stateLock = new Object();
+    private volatile State state = State.UP;
+    private volatile Generation current;
+    private volatile Attach join;
+    private volatile long downSince;
+    /** Counts the outages, so that the soft time-out of one that ended does not cut the next one short. */
+    private int outage;
     private FuseSession session;
     private ReleaseOrder releases;
     private NotificationQueue notifications;
+    private Thread receiver;
+    private ScheduledFuture<?> sweeper;
 
-    private ServerLink(String name, Connection connection) {
-        this.name = name;
-        this.connection = connection;
+    private ServerLink(int index, Address server, Handshake handshake, Recovery recovery, Connection connection) {
+        this.name = "connection " + index + " to " + server;
+        this.index = index;
+        this.server = server;
+        this.handshake = handshake;
+        this.recovery = recovery;
+        this.current = new Generation(1, connection, 0);
     }
 
     /** Connects and shakes hands; the error names the address and the reason. */
-    static ServerLink open(int index, Address server, Handshake handshake) throws IOException {
-        Connection c = Connector.connect(server, FrameHeader.DEFAULT_MAX_FRAME_SIZE);
+    static ServerLink open(int index, Address server, Handshake handshake, Recovery recovery) throws IOException {
+        return new ServerLink(index, server, handshake, recovery, connectAndGreet(server, handshake));
+    }
+
+    private static Connection connectAndGreet(Address server, Handshake handshake) throws IOException {
+        Connection c = connect(server);
         try {
             handshake.initiate(c, Service.FS);
         } catch (IOException e) {
             c.close();
             throw e;
         }
-        return new ServerLink("connection " + index + " to " + server, c);
+        return c;
     }
 
-    /** Attaches to the session {@code request} names (token 0: a new one) and returns its token. */
+    private static Connection connect(Address server) throws IOException {
+        return Connector.connect(server, FrameHeader.DEFAULT_MAX_FRAME_SIZE);
+    }
+
+    /** How long one reconnection attempt (handshake and ATTACH) may take. */
+    private Duration attemptTimeout() {
+        Duration threeBeats = recovery.heartbeat().multipliedBy(Heartbeat.MISSED_LIMIT);
+        if (recovery.heartbeat().isZero()) return RequestRelay.ATTACH_TIMEOUT;
+        return threeBeats.compareTo(MIN_ATTEMPT) < 0 ? MIN_ATTEMPT : threeBeats;
+    }
+
+    /**
+     * Attaches to the session {@code request} names (token 0: a new one) and returns its token.
+     * The link keeps the request (with the token) to join the session again after a reconnection.
+     */
     long attach(Attach request, Duration timeout) throws IOException {
+        Generation g = current;
+        int mountId = attach(g.connection, request, timeout);
+        long token = lastToken;
+        current = new Generation(g.number, g.connection, mountId);
+        join = new Attach(token, request.fuseMinor(), request.maxWrite(), request.fuseFlags(), request.entryTimeout(),
+                request.attrTimeout(), request.exportPath());
+        return token;
+    }
+
+    private long lastToken;
+
+    /** Sends ATTACH on {@code connection}; returns the mount id and leaves the token in {@link #lastToken}. */
+    private int attach(Connection connection, Attach request, Duration timeout) throws IOException {
         try (Deadline deadline = Deadline.start(connection, timeout)) {
             try {
                 connection.send(FrameType.ATTACH, 0, ATTACH_REQUEST_ID, request.encode());
@@ -79,14 +168,15 @@ final class ServerLink {
                     switch (f.header().type()) {
                         case ATTACHED -> {
                             if (f.header().channel() == 0) throw new ProtocolException("ATTACHED with mount id 0");
-                            mountId = f.header().channel();
-                            return Attached.decode(f.payload()).token();
+                            lastToken = Attached.decode(f.payload()).token();
+                            return f.header().channel();
                         }
                         case ERROR -> {
                             Failure failure = Failure.decode(f.payload(), FrameType.ERROR);
                             throw new AttachException(failure.reason(), failure.errno());
                         }
-                        case PING -> pong(f);
+                        case PING -> pong(connection, f);
+                        case PONG -> Ping.decode(f.payload(), FrameType.PONG);
                         default -> throw new ProtocolException("expected ATTACHED or ERROR from " + connection.peer() + ", got " + f.header().type());
                     }
                 }
@@ -103,92 +193,273 @@ final class ServerLink {
      * Starts the receiver thread that hands replies to {@code fuse} and tells {@code releases} of
      * each; notifications, and the replies that must follow them, go through {@code notifications}.
      */
-    void startReceiving(FuseSession fuse, int index, ReleaseOrder releases, NotificationQueue notifications) {
+    void startReceiving(FuseSession fuse, ReleaseOrder releases, NotificationQueue notifications) {
         this.session = fuse;
         this.releases = releases;
         this.notifications = notifications;
-        Thread.ofPlatform().name("qtfs-link-" + index).daemon().start(this::receive);
-    }
-
-    boolean isUp() {
-        return up.get();
+        receiver = Thread.ofPlatform().name("qtfs-link-" + index).daemon().start(this::run);
+        if (!recovery.hard()) {
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(recovery.timeout().toNanos() / 4, TimeUnit.SECONDS.toNanos(1)));
+            sweeper = TIMER.scheduleWithFixedDelay(this::failOverdue, period, period, TimeUnit.NANOSECONDS);
+        }
     }
 
     /**
-     * Sends one FUSE request. Returns false when this link cannot carry it (it is down, or went
-     * down now without the server having seen the request): the caller tries another link.
+     * Soft mount: a request that has waited the time-out and saw a connection fail meanwhile
+     * fails with EIO, even if the link came back (a request that breaks the connection each
+     * time it is sent would otherwise be sent for ever).
      */
-    boolean forward(long unique, ByteBuffer prefix, MemorySegment request, boolean expectsReply) {
-        if (!up.get()) return false;
-        if (expectsReply) {
-            int opcode = InHeader.opcode(request);
-            if (opcode == Opcode.SETLK.code || opcode == Opcode.SETLKW.code) lockRequests.add(unique);
-            inFlight.add(unique);
-            // went down after the check: whoever removes the unique answers for it
-            if (!up.get()) {
-                boolean takenBack = inFlight.remove(unique);
-                if (takenBack) lockRequests.remove(unique);
-                return !takenBack;
+    private void failOverdue() {
+        long now = System.nanoTime();
+        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+            Pending p = e.getValue();
+            if (p.interrupted && now - p.queuedAt >= recovery.timeout().toNanos() && pending.remove(e.getKey(), p)) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: request {1} not answered within {2} (soft mount): failed with EIO", name,
+                        Long.toUnsignedString(e.getKey()), Deadline.describe(recovery.timeout()));
+                answerError(e.getKey(), Errno.EIO);
             }
-        }
-        try {
-            connection.send(FrameType.FUSE_REQUEST, mountId, unique, prefix, request.asByteBuffer());
-            return true;
-        } catch (IOException e) {
-            // a frame is written whole or the server drops the connection on the partial frame:
-            // either way it never ran the request, so another link may carry it
-            boolean takenBack = !expectsReply || inFlight.remove(unique);
-            if (takenBack) lockRequests.remove(unique);
-            down(e.getMessage());
-            return !takenBack;
         }
     }
 
-    private void receive() {
-        String reason;
+    private void answerError(long unique, int errno) {
+        releases.answered(unique);
+        try {
+            session.replyError(unique, errno);
+        } catch (RuntimeException e) {
+            // the FUSE session is gone: nobody waits any more
+        }
+    }
+
+    boolean isUp() {
+        return state == State.UP;
+    }
+
+    /** Whether the link waits for its server (it takes requests to send once it is back). */
+    boolean isWaiting() {
+        return state == State.DOWN;
+    }
+
+    /**
+     * Sends one FUSE request, or keeps it to send once the server is back when {@code evenIfDown}
+     * and the link waits for its server. Returns false when this link does not take it: the
+     * caller tries another link.
+     */
+    boolean forward(long unique, ByteBuffer prefix, MemorySegment request, boolean expectsReply, boolean evenIfDown) {
+        State s = state;
+        if (s != State.UP && !(evenIfDown && s == State.DOWN)) return false;
+        if (!expectsReply) {
+            // FORGET and INTERRUPT: lost with the link (the server forgets everything with the session anyway)
+            if (s == State.UP) send(current, unique, prefix, request.asByteBuffer());
+            return true;
+        }
+        int opcode = InHeader.opcode(request);
+        Pending p = new Pending(prefix, request, opcode == Opcode.SETLK.code || opcode == Opcode.SETLKW.code);
+        pending.put(unique, p);
+        if (state == State.GAVE_UP || state == State.STALE || state == State.CLOSED) {
+            // the link gave up after the check: whoever removes the request answers it
+            return pending.remove(unique) == null;
+        }
+        // read again after the put: a reconnection that resent the waiting requests before it did
+        // not see this one, and then the link is up on a connection of its own
+        Generation now = current;
+        if (state == State.UP && p.sentOn.compareAndSet(0, now.number)) send(now, unique, p);
+        return true;
+    }
+
+    private void send(Generation g, long unique, Pending p) {
+        send(g, unique, p.prefix.duplicate(), ByteBuffer.wrap(p.request));
+    }
+
+    /** A failed send is left to the receiver, which sees the connection fail too and sends again after reconnecting. */
+    private void send(Generation g, long unique, ByteBuffer prefix, ByteBuffer request) {
+        try {
+            g.connection.send(FrameType.FUSE_REQUEST, g.mountId, unique, prefix, request);
+        } catch (IOException e) {
+            g.connection.close();
+        }
+    }
+
+    private void run() {
+        while (true) {
+            Generation g = current;
+            String reason = serve(g);
+            if (state == State.CLOSED) break;
+            synchronized (stateLock) {
+                if (state == State.CLOSED) break;
+                state = State.DOWN;
+                downSince = System.nanoTime();
+                int thisOutage = ++outage;
+                if (!recovery.hard()) TIMER.schedule(() -> giveUp(thisOutage), recovery.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            }
+            for (Pending p : pending.values()) p.interrupted = true;
+            LOG.log(System.Logger.Level.WARNING, "{0} lost: {1}; {2}", name, reason, recovery.hard()
+                    ? "reconnecting, requests wait for the server (hard mount)"
+                    : "reconnecting, requests fail with EIO if the server is not back within " + Deadline.describe(recovery.timeout()));
+            if (!reconnect(g.number + 1)) break;
+        }
+    }
+
+    /** Receives on {@code g}'s connection until it fails; returns why. */
+    private String serve(Generation g) {
+        Heartbeat heartbeat = recovery.heartbeat().isZero() ? null : Heartbeat.start(g.connection, recovery.heartbeat(),
+                why -> LOG.log(System.Logger.Level.WARNING, "{0}: {1}", name, why));
         try {
             while (true) {
-                Frame f = connection.receive();
+                Frame f = g.connection.receive();
+                if (heartbeat != null) heartbeat.received();
                 FrameHeader h = f.header();
                 switch (h.type()) {
-                    case FUSE_REPLY -> reply(h, f.payload());
-                    case FUSE_NOTIFY -> notification(h, f.payload());
+                    case FUSE_REPLY -> reply(g, h, f.payload());
+                    case FUSE_NOTIFY -> notification(g, h, f.payload());
                     case ERROR -> error(h, Failure.decode(f.payload(), FrameType.ERROR));
-                    case PING -> pong(f);
+                    case PING -> pong(g.connection, f);
                     case PONG -> Ping.decode(f.payload(), FrameType.PONG);
                     default -> throw new ProtocolException("unexpected " + h.type() + " frame from the server");
                 }
             }
         } catch (PeerClosedException e) {
-            reason = "the server closed the connection";
+            return "the server closed the connection";
         } catch (ProtocolException e) {
-            reason = "protocol violation by the server: " + e.getMessage();
+            return "protocol violation by the server: " + e.getMessage();
         } catch (IOException | RuntimeException e) {
-            reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (heartbeat != null && heartbeat.peerDead()) return "the server stopped answering";
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        } finally {
+            if (heartbeat != null) heartbeat.close();
+            g.connection.close();
         }
-        down(reason);
     }
 
-    private void checkChannel(FrameHeader h) throws ProtocolException {
-        if (h.channel() != mountId) throw new ProtocolException(h.type() + " for mount " + h.channel() + ", but this mount is " + mountId);
+    /**
+     * Connects again until the server takes the session back; then sends every unanswered
+     * request again. False when the link ends instead (closed, or the session is gone).
+     */
+    private boolean reconnect(int generation) {
+        Duration pause = FIRST_RETRY;
+        long attempts = 0;
+        while (true) {
+            if (state == State.CLOSED) return false;
+            attempts++;
+            Connection c = null;
+            try {
+                c = connect(server);
+                int mountId;
+                // a server that accepts but does not answer (a link still half down) must not hold the attempt for long
+                try (Deadline attempt = Deadline.start(c, attemptTimeout())) {
+                    handshake.initiate(c, Service.FS);
+                    mountId = attach(c, join, RequestRelay.ATTACH_TIMEOUT);
+                }
+                Generation g = new Generation(generation, c, mountId);
+                synchronized (stateLock) {
+                    if (state == State.CLOSED) {
+                        c.close();
+                        return false;
+                    }
+                    current = g;
+                    state = State.UP;
+                }
+                int resent = resend(g);
+                LOG.log(System.Logger.Level.WARNING, "{0} back after {1} ({2} attempts); {3} unanswered requests sent again", name,
+                        Deadline.describe(Duration.ofMillis((System.nanoTime() - downSince) / 1_000_000)), attempts, resent);
+                return true;
+            } catch (AttachException e) {
+                if (c != null) c.close();
+                if (e.errno == Errno.ESTALE) {
+                    stale(e.getMessage());
+                    return false;
+                }
+                LOG.log(System.Logger.Level.WARNING, "{0}: the server refused to take the session back: {1}", name, e.getMessage());
+            } catch (IOException e) {
+                if (c != null) c.close();
+                LOG.log(attempts == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "{0}: reconnecting failed: {1}", name,
+                        e.getMessage());
+            }
+            if (!sleep(pause)) return false;
+            pause = pause.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : pause.multipliedBy(2);
+        }
     }
 
-    private void reply(FrameHeader h, ByteBuffer payload) throws ProtocolException {
-        checkChannel(h);
+    private static boolean sleep(Duration pause) {
+        try {
+            Thread.sleep(pause);
+            return true;
+        } catch (InterruptedException e) {
+            return false; // closed
+        }
+    }
+
+    /** Sends every request the server has not answered on {@code g}, in the order the kernel sent them. */
+    private int resend(Generation g) {
+        List<Long> uniques = new ArrayList<>(pending.keySet());
+        uniques.sort(Long::compareUnsigned);
+        int n = 0;
+        for (long unique : uniques) {
+            Pending p = pending.get(unique);
+            if (p == null) continue;
+            int was = p.sentOn.get();
+            if (was < g.number && p.sentOn.compareAndSet(was, g.number)) {
+                send(g, unique, p);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Soft mount: the server has been away too long; what waits fails, and so does what comes until it is back. */
+    private void giveUp(int which) {
+        synchronized (stateLock) {
+            if (state != State.DOWN || outage != which) return;
+            state = State.GAVE_UP;
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0}: the server has been unreachable for {1} (soft mount): requests fail with EIO until it is back",
+                name, Deadline.describe(recovery.timeout()));
+        failAll(Errno.EIO);
+    }
+
+    private void stale(String reason) {
+        synchronized (stateLock) {
+            if (state == State.CLOSED) return;
+            state = State.STALE;
+        }
+        LOG.log(System.Logger.Level.ERROR, "{0}: the server no longer knows this mount ({1}); every request fails with EIO: "
+                + "unmount and mount again", name, reason);
+        failAll(Errno.EIO);
+    }
+
+    private void failAll(int errno) {
+        for (Long unique : pending.keySet()) {
+            if (pending.remove(unique) != null && session != null) {
+                releases.answered(unique);
+                try {
+                    session.replyError(unique, errno);
+                } catch (RuntimeException e) {
+                    return; // the FUSE session is gone: nobody waits any more
+                }
+            }
+        }
+    }
+
+    private void checkChannel(Generation g, FrameHeader h) throws ProtocolException {
+        if (h.channel() != g.mountId) throw new ProtocolException(h.type() + " for mount " + h.channel() + ", but this mount is " + g.mountId);
+    }
+
+    private void reply(Generation g, FrameHeader h, ByteBuffer payload) throws ProtocolException {
+        checkChannel(g, h);
         FuseFrames.checkReply(payload, FrameType.FUSE_REPLY);
         long unique = FuseFrames.replyUnique(payload);
-        if (!inFlight.remove(unique)) {
-            // already failed locally (e.g. the reply raced a link failure): the kernel no longer waits for it
+        Pending p = pending.remove(unique);
+        if (p == null) {
+            // already failed locally (e.g. the reply raced a soft time-out): the kernel no longer waits for it
             LOG.log(System.Logger.Level.DEBUG, "{0}: reply to request {1} that is not pending; dropped", name, Long.toUnsignedString(unique));
             return;
         }
         releases.answered(unique);
-        if (lockRequests.remove(unique)) notifications.add(payload);
+        if (p.takesLock) notifications.add(payload);
         else session.reply(MemorySegment.ofBuffer(payload));
     }
 
-    private void notification(FrameHeader h, ByteBuffer payload) throws ProtocolException {
-        checkChannel(h);
+    private void notification(Generation g, FrameHeader h, ByteBuffer payload) throws ProtocolException {
+        checkChannel(g, h);
         FuseFrames.checkReply(payload, FrameType.FUSE_NOTIFY);
         if (FuseFrames.replyUnique(payload) != 0) throw new ProtocolException("FUSE_NOTIFY with a non-zero unique");
         notifications.add(payload);
@@ -197,39 +468,27 @@ final class ServerLink {
     private void error(FrameHeader h, Failure failure) {
         LOG.log(System.Logger.Level.WARNING, "{0}: server could not serve request {1}: {2}", name, Long.toUnsignedString(h.requestId()),
                 failure.reason());
-        if (inFlight.remove(h.requestId())) {
-            lockRequests.remove(h.requestId());
+        if (pending.remove(h.requestId()) != null) {
             releases.answered(h.requestId());
             session.replyError(h.requestId(), failure.errno());
         }
     }
 
-    private void pong(Frame ping) throws IOException {
+    private static void pong(Connection connection, Frame ping) throws IOException {
         connection.send(FrameType.PONG, 0, ping.header().requestId(), Ping.decode(ping.payload(), FrameType.PING).encode());
     }
 
-    /** Marks the link down once: no more requests; those still waiting fail with EIO. */
-    private void down(String reason) {
-        if (!up.compareAndSet(true, false)) return;
-        connection.close();
-        if (!closing) LOG.log(System.Logger.Level.WARNING, "{0} lost: {1}; its pending requests fail with EIO", name, reason);
-        for (Long unique : inFlight) {
-            if (inFlight.remove(unique) && session != null) {
-                lockRequests.remove(unique);
-                releases.answered(unique);
-                try {
-                    session.replyError(unique, Errno.EIO);
-                } catch (RuntimeException e) {
-                    return; // the FUSE session is gone: nobody waits any more
-                }
-            }
-        }
-    }
-
-    /** Closes the connection on purpose (unmount). */
+    /** Closes the connection on purpose (unmount); requests still waiting fail with EIO. */
     void close() {
-        closing = true;
-        down("closed");
+        synchronized (stateLock) {
+            if (state == State.CLOSED) return;
+            state = State.CLOSED;
+        }
+        current.connection.close();
+        if (sweeper != null) sweeper.cancel(false);
+        Thread t = receiver;
+        if (t != null) t.interrupt();
+        failAll(Errno.EIO);
     }
 
     @Override

@@ -1,0 +1,186 @@
+package qtfs.client;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import qtfs.server.daemon.Liveness;
+import qtfs.server.daemon.Qtfsd;
+import qtfs.server.daemon.QtfsdConfig;
+import qtfs.server.whitelist.Section;
+import qtfs.transport.Address;
+import qtfs.wire.FrameHeader;
+
+/** A mount whose link to qtfsd breaks: reset, silent, gone for longer than a soft mount waits, and a server that restarted. */
+@Timeout(60)
+class LinkRecoveryTest {
+    private static final Duration HEARTBEAT = Duration.ofMillis(300);
+    private static final int RECORDS = 150;
+
+    private Path root;
+    private Path export;
+    private Path mnt;
+    private Address.Unix socket;
+    private Qtfsd daemon;
+    private FaultyLink link;
+    private MountClient client;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        root = Files.createTempDirectory(Path.of("/tmp"), "qtfs-r");
+        export = Files.createDirectory(root.resolve("export"));
+        mnt = Files.createDirectory(root.resolve("mnt"));
+        StringBuilder text = new StringBuilder();
+        for (Section s : Section.values()) text.append('[').append(s.title).append("]\nPath=").append(export).append('\n');
+        Files.writeString(root.resolve("whitelist"), text);
+        socket = new Address.Unix(root.resolve("qtfsd.sock"));
+        startDaemon();
+        link = new FaultyLink(new Address.Unix(root.resolve("link.sock")), socket);
+    }
+
+    private void startDaemon() throws Exception {
+        daemon = Qtfsd.start(new QtfsdConfig(List.of(socket), root.resolve("whitelist"), 4, 16, FrameHeader.DEFAULT_MAX_FRAME_SIZE,
+                root.resolve("run")), new Liveness(HEARTBEAT, Duration.ofSeconds(30)));
+    }
+
+    private void mount(Recovery recovery) throws MountException {
+        client = MountClient.mount(new ClientOptions(link.address, export.toString(), mnt, 2, 2, Duration.ZERO, Duration.ZERO, false, false),
+                recovery);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            if (link != null) link.thaw();
+            if (client != null) client.close();
+        } finally {
+            try {
+                Mounts.forceUnmount(mnt);
+            } finally {
+                try {
+                    if (link != null) link.close();
+                } finally {
+                    if (daemon != null) daemon.close();
+                    Mounts.deleteTree(root);
+                }
+            }
+        }
+    }
+
+    private static byte[] record(int i) {
+        return String.format("record %06d\n", i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Appends numbered records, each made durable before the next; counts the acknowledged ones. */
+    private Thread writer(Path file, AtomicInteger acknowledged, AtomicReference<Throwable> failure) {
+        return Thread.ofPlatform().name("record-writer").start(() -> {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                for (int i = 0; i < RECORDS; i++) {
+                    ch.write(ByteBuffer.wrap(record(i)));
+                    ch.force(true);
+                    acknowledged.set(i + 1);
+                    Thread.sleep(5);
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+    }
+
+    private static void awaitCount(AtomicInteger n, int atLeast, Thread writer) throws InterruptedException {
+        while (n.get() < atLeast && writer.isAlive()) Thread.sleep(5);
+    }
+
+    private void assertAllRecords(Path file) throws IOException {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < RECORDS; i++) expected.append(new String(record(i), StandardCharsets.US_ASCII));
+        assertEquals(expected.toString(), Files.readString(file), "every record once, in order, none torn");
+    }
+
+    @Test
+    void aWriterGoesOnThroughResetAndSilentLinks() throws Exception {
+        mount(new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
+        AtomicInteger acknowledged = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread w = writer(mnt.resolve("log"), acknowledged, failure);
+
+        awaitCount(acknowledged, 30, w);
+        link.cut();
+        awaitCount(acknowledged, 70, w);
+        link.cut();
+        awaitCount(acknowledged, 90, w);
+        link.freeze();
+        // silent for longer than three heartbeats: both ends give the connections up; the client reconnects once it can
+        Thread.sleep(HEARTBEAT.multipliedBy(6));
+        link.thaw();
+        w.join(Duration.ofSeconds(45));
+        assertFalse(w.isAlive(), "the writer finished");
+        assertNull(failure.get(), () -> "the writer failed: " + failure.get());
+        assertEquals(RECORDS, acknowledged.get());
+        assertAllRecords(export.resolve("log"));
+    }
+
+    @Test
+    void aSilentServerIsNoticedByTheHeartbeat() throws Exception {
+        mount(new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
+        Files.writeString(mnt.resolve("a"), "a");
+        long before = link.accepted();
+        link.freeze();
+        // nothing is asked of the server: only the heartbeat can tell that it is gone, and then the client connects again
+        while (link.accepted() == before) Thread.sleep(20);
+        link.thaw();
+        assertEquals("a", Files.readString(mnt.resolve("a")));
+    }
+
+    @Test
+    void aSoftMountFailsWithEioWhileTheServerIsAwayAndWorksOnceItIsBack() throws Exception {
+        mount(Recovery.soft(HEARTBEAT, Duration.ofSeconds(2)));
+        Files.writeString(mnt.resolve("b"), "b");
+        link.freeze();
+        IOException e = assertThrows(IOException.class, () -> Files.readString(mnt.resolve("b")));
+        assertTrue(String.valueOf(e.getMessage()).contains("Input/output error") || e.getClass().getSimpleName().contains("FileSystem"),
+                e.toString());
+        link.thaw();
+        while (true) {
+            try {
+                assertEquals("b", Files.readString(mnt.resolve("b")));
+                break;
+            } catch (IOException stillAway) {
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
+    void aServerThatForgotTheMountMakesItStaleAndItStillUnmounts() throws Exception {
+        mount(new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
+        Files.writeString(mnt.resolve("c"), "c");
+        daemon.close();
+        startDaemon();
+        IOException e = assertThrows(IOException.class, () -> {
+            while (true) {
+                Files.readString(mnt.resolve("c"));
+                Thread.sleep(20);
+            }
+        });
+        assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
+        client.close();
+        client = null;
+        assertFalse(Mounts.isMounted(mnt));
+    }
+}
