@@ -51,7 +51,7 @@ public final class ForegroundMount {
         mounting.lock();
         try {
             Runtime.getRuntime().addShutdownHook(hook);
-            client[0] = MountClient.mount(options);
+            client[0] = MountClient.mount(options, settings.recovery());
         } catch (MountException e) {
             err.println(PROGRAM + ": " + e.getMessage());
             return ExitStatus.FAILURE;

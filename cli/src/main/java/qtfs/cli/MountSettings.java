@@ -9,7 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import qtfs.client.ClientOptions;
+import qtfs.client.Recovery;
 import qtfs.transport.Address;
+import qtfs.transport.Heartbeat;
 
 /**
  * A qtfs mount as asked for by {@code qtfs mount} or {@code mount.qtfs}: the client
@@ -19,8 +21,9 @@ import qtfs.transport.Address;
  * @param client   what to mount where, and how
  * @param logLevel the initial log level of the mount daemon
  * @param logFile  where a background mount writes its log, or empty for the default
+ * @param recovery heartbeats, and whether requests wait for a lost server (hard) or fail after a time (soft)
  */
-public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Path> logFile) {
+public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Path> logFile, Recovery recovery) {
 
     private static final int MAX_FUSE_THREADS = 64;
     private static final long MAX_TIMEOUT_SECONDS = 86_400;
@@ -52,6 +55,13 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
             new Option("allow_other", null, "let users other than the mounting one use the mount"),
             new Option("ro", null, "mount read-only"),
             new Option("rw", null, "mount read-write (the default)"),
+            new Option("heartbeat", "SECS", "ping a connection silent this long; after " + Heartbeat.MISSED_LIMIT
+                    + " silent intervals the server counts as lost and the client reconnects, 0 never (default: "
+                    + seconds(Recovery.DEFAULT_HEARTBEAT) + ")"),
+            new Option("hard", null, "while the server is lost, requests wait for it (the default)"),
+            new Option("soft", null, "while the server is lost, requests fail with EIO after timeo seconds"),
+            new Option("timeo", "SECS", "how long requests of a soft mount wait for a lost server (default: "
+                    + seconds(Recovery.DEFAULT_TIMEOUT) + ")"),
             new Option("log_level", "LEVEL", "ERROR, WARN, INFO or DEBUG (default: INFO)"),
             new Option("log", "FILE", "log file of a background mount (default: /run/qtfs/mount-MOUNTPOINT.log)"));
 
@@ -103,6 +113,9 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         boolean readOnly = false;
         LogLevel level = LogLevel.INFO;
         Path log = null;
+        Duration heartbeat = Recovery.DEFAULT_HEARTBEAT;
+        boolean hard = true;
+        Duration timeo = Recovery.DEFAULT_TIMEOUT;
         for (String text : optionTexts) {
             for (MountOptionList.Item item : MountOptionList.parse(text)) {
                 String what = "mount option '" + item.key() + "'";
@@ -115,6 +128,13 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
                     case "allow_other" -> allowOther = flag(item, true);
                     case "ro" -> readOnly = flag(item, true);
                     case "rw" -> readOnly = flag(item, false);
+                    case "heartbeat" -> heartbeat = NumberOption.seconds(what, value(item), MAX_TIMEOUT_SECONDS);
+                    case "hard" -> hard = flag(item, true);
+                    case "soft" -> hard = flag(item, false);
+                    case "timeo" -> {
+                        timeo = NumberOption.seconds(what, value(item), MAX_TIMEOUT_SECONDS);
+                        if (timeo.isZero()) throw new UsageException(what + ": must be more than 0 seconds");
+                    }
                     case "log_level" -> level = QtfsdArguments.logLevel(what, value(item));
                     case "log" -> log = QtfsdArguments.path(what, value(item), null).toAbsolutePath();
                     default -> {
@@ -140,7 +160,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
             throw new UsageException("missing mount option 'server' (e.g. -o server=unix:/run/qtfs/qtfsd.sock)");
         }
         return new MountSettings(new ClientOptions(server, serverPath, mp, conns, threads, attr, entry,
-                allowOther, readOnly), level, Optional.ofNullable(log));
+                allowOther, readOnly), level, Optional.ofNullable(log), new Recovery(heartbeat, hard, timeo));
     }
 
     /** The mount daemon runs in {@code /}: a relative socket path must not depend on where qtfs was started. */
@@ -180,12 +200,15 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         items.add("entry_timeout=" + seconds(client.entryTimeout()));
         if (client.allowOther()) items.add("allow_other");
         items.add(client.readOnly() ? "ro" : "rw");
+        items.add("heartbeat=" + seconds(recovery.heartbeat()));
+        items.add(recovery.hard() ? "hard" : "soft");
+        items.add("timeo=" + seconds(recovery.timeout()));
         items.add("log_level=" + logLevel);
         logFile.ifPresent(f -> items.add("log=" + f));
         return String.join(",", items);
     }
 
-    private static String seconds(Duration d) {
+    static String seconds(Duration d) {
         return BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
     }
 

@@ -2,13 +2,16 @@ package qtfs.cli;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import qtfs.server.daemon.Liveness;
 import qtfs.server.daemon.QtfsdConfig;
 import qtfs.transport.Address;
+import qtfs.transport.Heartbeat;
 
 /**
  * What a {@code qtfsd} command line (and its {@code --config} file) asks for. Settings come
@@ -18,8 +21,9 @@ import qtfs.transport.Address;
  * @param mode     what to do
  * @param config   the daemon configuration (null for HELP and VERSION)
  * @param logLevel the initial log level
+ * @param liveness heartbeats and the grace period of a session whose client went away
  */
-public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel) {
+public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, Liveness liveness) {
 
     /** What the invocation asks for. */
     public enum Mode { RUN, CHECK, HELP, VERSION }
@@ -45,6 +49,12 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel) {
             "largest frame accepted from a client, in bytes or with a suffix K or M; "
                     + (MIN_FRAME_SIZE >> 10) + "K to " + (MAX_FRAME_SIZE_LIMIT >> 10) + "K (default: "
                     + (DEFAULTS.maxFrameSize() >> 10) + "K, 1 MiB of data plus headers)");
+    static final OptionSpec HEARTBEAT = OptionSpec.valued("heartbeat", '\0', "SECS",
+            "ping a client connection silent this long; close it after " + Heartbeat.MISSED_LIMIT
+                    + " such intervals, 0 never (default: " + Liveness.DEFAULT_HEARTBEAT.toSeconds() + ")");
+    static final OptionSpec SESSION_GRACE = OptionSpec.valued("session-grace", '\0', "SECS",
+            "keep a mount's open files and locks this long after its last connection dropped, for the client to "
+                    + "come back (default: " + Liveness.DEFAULT_SESSION_GRACE.toSeconds() + ")");
     static final OptionSpec RUN_DIR = OptionSpec.valued("run-dir", '\0', "DIR",
             "directory of the single-instance lock (default: " + QtfsdConfig.DEFAULT_RUN_DIR + ")");
     static final OptionSpec LOG_LEVEL = OptionSpec.valued("log-level", '\0', "LEVEL",
@@ -55,15 +65,17 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel) {
     static final OptionSpec VERSION = OptionSpec.flag("version", 'V', "print the version and exit");
 
     public static final List<OptionSpec> OPTIONS = List.of(LISTEN, WHITELIST, CONFIG, WORKERS, MAX_CONNECTIONS,
-            MAX_FRAME_SIZE, RUN_DIR, LOG_LEVEL, CHECK, HELP, VERSION);
+            MAX_FRAME_SIZE, HEARTBEAT, SESSION_GRACE, RUN_DIR, LOG_LEVEL, CHECK, HELP, VERSION);
     /** The options that may also be set in a config file. */
     static final List<OptionSpec> FILE_SETTINGS = List.of(LISTEN, WHITELIST, WORKERS, MAX_CONNECTIONS,
-            MAX_FRAME_SIZE, RUN_DIR, LOG_LEVEL);
+            MAX_FRAME_SIZE, HEARTBEAT, SESSION_GRACE, RUN_DIR, LOG_LEVEL);
+    /** Longest heartbeat interval and grace period accepted: a day. */
+    private static final long MAX_LIVENESS_SECONDS = 86400;
 
     public static QtfsdArguments parse(List<String> args) throws UsageException {
         ParsedArguments parsed = new ArgumentParser(OPTIONS).parse(args);
-        if (parsed.has(HELP)) return new QtfsdArguments(Mode.HELP, null, LogLevel.INFO);
-        if (parsed.has(VERSION)) return new QtfsdArguments(Mode.VERSION, null, LogLevel.INFO);
+        if (parsed.has(HELP)) return new QtfsdArguments(Mode.HELP, null, LogLevel.INFO, null);
+        if (parsed.has(VERSION)) return new QtfsdArguments(Mode.VERSION, null, LogLevel.INFO, null);
         if (!parsed.operands().isEmpty()) {
             throw new UsageException("unexpected argument '" + parsed.operands().getFirst()
                     + "' (qtfsd takes only options)");
@@ -110,6 +122,8 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel) {
         int maxConnections = DEFAULTS.maxConnections();
         int maxFrameSize = DEFAULTS.maxFrameSize();
         LogLevel logLevel = LogLevel.INFO;
+        Duration heartbeat = Liveness.DEFAULT_HEARTBEAT;
+        Duration grace = Liveness.DEFAULT_SESSION_GRACE;
         for (Setting s : last.values()) {
             if (s.spec == WHITELIST) whitelist = path(s.what, s.value, s.base);
             else if (s.spec == RUN_DIR) runDir = path(s.what, s.value, s.base);
@@ -117,10 +131,12 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel) {
             else if (s.spec == MAX_CONNECTIONS) maxConnections = NumberOption.integer(s.what, s.value, 1, 65536);
             else if (s.spec == MAX_FRAME_SIZE) maxFrameSize = NumberOption.bytes(s.what, s.value, MIN_FRAME_SIZE, MAX_FRAME_SIZE_LIMIT);
             else if (s.spec == LOG_LEVEL) logLevel = logLevel(s.what, s.value);
+            else if (s.spec == HEARTBEAT) heartbeat = NumberOption.seconds(s.what, s.value, MAX_LIVENESS_SECONDS);
+            else if (s.spec == SESSION_GRACE) grace = NumberOption.seconds(s.what, s.value, MAX_LIVENESS_SECONDS);
         }
         return new QtfsdArguments(mode,
                 new QtfsdConfig(List.copyOf(listen), whitelist, workers, maxConnections, maxFrameSize, runDir),
-                logLevel);
+                logLevel, new Liveness(heartbeat, grace));
     }
 
     static Address address(String what, String text) throws UsageException {

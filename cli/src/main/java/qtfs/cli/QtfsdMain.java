@@ -62,6 +62,8 @@ public final class QtfsdMain {
         row(out, "workers", c.workerThreads());
         row(out, "max-connections", c.maxConnections());
         row(out, "max-frame-size", c.maxFrameSize());
+        row(out, "heartbeat", MountSettings.seconds(arguments.liveness().heartbeat()));
+        row(out, "session-grace", MountSettings.seconds(arguments.liveness().sessionGrace()));
         row(out, "run-dir", c.runDir());
         row(out, "log-level", arguments.logLevel());
         // the exports first: they are what a reader looks for
@@ -85,7 +87,7 @@ public final class QtfsdMain {
         Runtime.getRuntime().addShutdownHook(hook);
         Qtfsd daemon;
         try {
-            daemon = Qtfsd.start(arguments.config());
+            daemon = Qtfsd.start(arguments.config(), arguments.liveness());
         } catch (QtfsdException e) {
             err.println(PROGRAM + ": " + e.getMessage());
             return ExitStatus.FAILURE;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import qtfs.client.ClientOptions;
+import qtfs.client.Recovery;
 
 class MountSettingsTest {
     static final String SERVER = "server=unix:/run/qtfs/qtfsd.sock";
@@ -43,6 +44,18 @@ class MountSettingsTest {
         assertFalse(c.readOnly());
         assertEquals(LogLevel.INFO, s.logLevel());
         assertEquals(Optional.empty(), s.logFile());
+        assertEquals(Recovery.defaults(), s.recovery());
+    }
+
+    @Test
+    void recoveryOptions() throws UsageException {
+        MountSettings s = parse(MountSettings.Strictness.STRICT, SERVER + ",heartbeat=2.5,soft,timeo=7");
+        assertEquals(new Recovery(Duration.ofMillis(2500), false, Duration.ofSeconds(7)), s.recovery());
+        assertTrue(parse(MountSettings.Strictness.STRICT, SERVER + ",soft,hard").recovery().hard(), "the last one counts");
+        MountSettings again = parse(MountSettings.Strictness.STRICT, s.optionString());
+        assertEquals(s.recovery(), again.recovery(), "the background daemon gets the same");
+        assertEquals("mount option 'timeo': must be more than 0 seconds", error(SERVER + ",soft,timeo=0"));
+        assertEquals("mount option 'soft' takes no value (found 'soft=1')", error(SERVER + ",soft=1"));
     }
 
     @Test
@@ -96,7 +109,7 @@ class MountSettingsTest {
                 error(SERVER + ",log_level=x"));
         assertTrue(error("server=vsock:3").startsWith("mount option 'server': "));
         assertEquals("unknown mount option 'cache' (known: server, conns, threads, attr_timeout, entry_timeout, "
-                + "allow_other, ro, rw, log_level, log)", error(SERVER + ",cache=yes"));
+                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", error(SERVER + ",cache=yes"));
     }
 
     @Test
@@ -115,7 +128,7 @@ class MountSettingsTest {
                 + "comment=x";
         assertEquals(4, parse(MountSettings.Strictness.MOUNT_HELPER, SERVER + "," + generic).client().connections());
         assertEquals("unknown mount option 'defaults' (known: server, conns, threads, attr_timeout, entry_timeout, "
-                + "allow_other, ro, rw, log_level, log)", error(SERVER + ",defaults"));
+                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", error(SERVER + ",defaults"));
         assertEquals("mount option 'noexec' is not supported by qtfs",
                 error(MountSettings.Strictness.MOUNT_HELPER, SERVER + ",user,noexec"));
         assertEquals("mount option 'remount' is not supported by qtfs (unmount and mount again)",
@@ -128,7 +141,7 @@ class MountSettingsTest {
             assertFalse(parse(strictness, SERVER + ",nosuid,nodev,exec,async,relatime").client().readOnly());
         }
         assertEquals("unknown mount option 'nosuid' (known: server, conns, threads, attr_timeout, entry_timeout, "
-                + "allow_other, ro, rw, log_level, log)", error(SERVER + ",nosuid=1"));
+                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", error(SERVER + ",nosuid=1"));
     }
 
     @Test

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import qtfs.server.daemon.Liveness;
 import qtfs.server.daemon.QtfsdConfig;
 import qtfs.transport.Address;
 
@@ -42,6 +44,13 @@ class QtfsdArgumentsTest {
         assertEquals((1 << 20) + (64 << 10), c.maxFrameSize());
         assertEquals(Path.of("/run/qtfs"), c.runDir());
         assertEquals(LogLevel.INFO, a.logLevel());
+    }
+
+    @Test
+    void heartbeatAndSessionGrace() throws UsageException {
+        assertEquals(Liveness.defaults(), parse().liveness());
+        assertEquals(new Liveness(Duration.ofMillis(1500), Duration.ZERO), parse("--heartbeat", "1.5", "--session-grace", "0").liveness());
+        assertEquals("--heartbeat: 'x' is not a number of seconds (examples: 1, 0.5, 0)", error("--heartbeat", "x"));
     }
 
     @Test
@@ -125,7 +134,7 @@ class QtfsdArgumentsTest {
         Path conf = dir.resolve("bad.conf");
         Files.writeString(conf, "workers = 4\nthreads = 8\n");
         assertEquals(conf + ":2: unknown setting 'threads' (known: listen, whitelist, workers, max-connections, "
-                + "max-frame-size, run-dir, log-level)", error("--config", conf.toString()));
+                + "max-frame-size, heartbeat, session-grace, run-dir, log-level)", error("--config", conf.toString()));
         Files.writeString(conf, "workers 4\n");
         assertEquals(conf + ":1: expected 'key = value', found 'workers 4'", error("--config", conf.toString()));
         Files.writeString(conf, "\n\nworkers = lots\n");
