@@ -30,7 +30,15 @@ final class MountCommand {
         }
         MountSettings settings = MountSettings.parse(parsed.operands().get(0), parsed.operands().get(1),
                 parsed.values(OPTIONS), MountSettings.Strictness.STRICT, w -> err.println("qtfs: " + w));
-        if (parsed.has(FOREGROUND)) return ForegroundMount.run(settings, out, err);
+        if (parsed.has(FOREGROUND)) {
+            try {
+                StaleMountCheck.requireNotStale(settings.client().mountpoint());
+            } catch (CommandFailedException e) {
+                err.println("qtfs: " + e.getMessage());
+                return ExitStatus.FAILURE;
+            }
+            return ForegroundMount.run(settings, out, err);
+        }
         return mountInBackground(settings, parsed.has(VERBOSE), "qtfs", out, err);
     }
 
@@ -38,6 +46,7 @@ final class MountCommand {
     static int mountInBackground(MountSettings settings, boolean verbose, String program, PrintStream out,
             PrintStream err) {
         try {
+            StaleMountCheck.requireNotStale(settings.client().mountpoint());
             BackgroundMount.Started started = BackgroundMount.start(settings);
             if (verbose) {
                 out.println(program + ": mounted " + settings.client().serverPath() + " on "

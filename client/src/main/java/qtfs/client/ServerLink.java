@@ -346,8 +346,13 @@ final class ServerLink {
                 int mountId;
                 // a server that accepts but does not answer (a link still half down) must not hold the attempt for long
                 try (Deadline attempt = Deadline.start(c, attemptTimeout())) {
-                    handshake.initiate(c, Service.FS);
-                    mountId = attach(c, join, RequestRelay.ATTACH_TIMEOUT);
+                    try {
+                        handshake.initiate(c, Service.FS);
+                        mountId = attach(c, join, RequestRelay.ATTACH_TIMEOUT);
+                    } catch (IOException e) {
+                        if (attempt.expired()) throw new IOException("no answer from " + server + " within " + Deadline.describe(attemptTimeout()), e);
+                        throw e;
+                    }
                 }
                 Generation g = new Generation(generation, c, mountId);
                 synchronized (stateLock) {

@@ -100,7 +100,7 @@ public final class QtfsFixture extends MountFixture {
     }
 
     /** This JVM's java, with its class path, running mainClass. */
-    static List<String> java(String mainClass, String... args) {
+    public static List<String> java(String mainClass, String... args) {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new AssertionError("cannot tell which java runs the tests"));
         List<String> argv = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",

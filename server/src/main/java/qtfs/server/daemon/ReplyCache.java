@@ -11,13 +11,17 @@ import qtfs.fuse.proto.Opcode;
  * The last replies of a session's requests that must not run twice. A client whose link
  * dropped resends what was not answered, on a new connection of the same session, and some
  * of that did run: a second CREATE with O_EXCL would answer EEXIST for the file the first
- * one made, a second UNLINK ENOENT, a second OPEN would leak a handle. A resent request with
+ * one made, a second UNLINK ENOENT, a second OPEN would leak a handle, a second WRITE to a
+ * file opened with O_APPEND would append its data twice. A resent request with
  * the unique of one answered here gets the same answer; one whose first copy is still
  * running waits for it. (The kernel's uniques are never reused within a mount.)
  */
 final class ReplyCache {
-    /** Replies kept per session; they are small (at most a fuse_entry_out and a fuse_open_out). */
-    static final int CAPACITY = 4096;
+    /**
+     * Replies kept per session: more than the requests a client can have in flight on its
+     * connections at once. They are small (at most a fuse_entry_out and a fuse_open_out).
+     */
+    static final int CAPACITY = 8192;
 
     private final Map<Long, byte[]> answered = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
@@ -29,7 +33,7 @@ final class ReplyCache {
 
     /** Whether requests of this opcode change state in a way a second run would not repeat. */
     static boolean covers(int opcode) {
-        return opcode == Opcode.CREATE.code || opcode == Opcode.OPEN.code || opcode == Opcode.OPENDIR.code
+        return opcode == Opcode.WRITE.code || opcode == Opcode.CREATE.code || opcode == Opcode.OPEN.code || opcode == Opcode.OPENDIR.code
                 || opcode == Opcode.TMPFILE.code || opcode == Opcode.MKDIR.code || opcode == Opcode.MKNOD.code
                 || opcode == Opcode.SYMLINK.code || opcode == Opcode.LINK.code || opcode == Opcode.UNLINK.code
                 || opcode == Opcode.RMDIR.code || opcode == Opcode.RENAME.code || opcode == Opcode.RENAME2.code;
