@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import qtfs.fuse.FuseSession;
 import qtfs.sys.Errno;
-import qtfs.transport.Address;
 import qtfs.transport.Connection;
 import qtfs.transport.Connector;
 import qtfs.transport.Deadline;
@@ -52,15 +51,15 @@ final class ServerLink {
     }
 
     /** Connects and shakes hands; the error names the address and the reason. */
-    static ServerLink open(int index, Address server, Handshake handshake) throws IOException {
-        Connection c = Connector.connect(server, FrameHeader.DEFAULT_MAX_FRAME_SIZE);
+    static ServerLink open(int index, Connector server, Handshake handshake) throws IOException {
+        Connection c = server.connect(FrameHeader.DEFAULT_MAX_FRAME_SIZE);
         try {
             handshake.initiate(c, Service.FS);
         } catch (IOException e) {
             c.close();
             throw e;
         }
-        return new ServerLink("connection " + index + " to " + server, c);
+        return new ServerLink("connection " + index + " to " + server.address(), c);
     }
 
     /** Attaches to the session {@code request} names (token 0: a new one) and returns its token. */

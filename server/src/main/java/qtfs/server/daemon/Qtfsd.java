@@ -24,6 +24,7 @@ import qtfs.sys.FileCalls;
 import qtfs.transport.Address;
 import qtfs.transport.Connection;
 import qtfs.transport.Handshake;
+import qtfs.transport.Incoming;
 import qtfs.transport.Listener;
 
 /**
@@ -76,7 +77,7 @@ public final class Qtfsd implements AutoCloseable {
         try {
             // modes in requests were already masked by the client's kernel: applying ours too would be wrong
             FileCalls.umask(0);
-            for (Address address : config.listen()) listeners.add(Listener.bind(address, config.maxFrameSize()));
+            for (Address address : config.listen()) listeners.add(Listener.bind(address, config.acceptPolicy(), config.maxFrameSize()));
         } catch (IOException | RuntimeException e) {
             listeners.forEach(Listener::close);
             lock.close();
@@ -112,7 +113,7 @@ public final class Qtfsd implements AutoCloseable {
 
     private void acceptLoop(Listener listener) {
         while (!closing) {
-            Connection c;
+            Incoming c;
             try {
                 c = listener.accept();
             } catch (IOException e) {
@@ -149,7 +150,7 @@ public final class Qtfsd implements AutoCloseable {
         }
     }
 
-    private void decline(Connection c, long id) {
+    private void decline(Incoming c, long id) {
         String reason = "too many connections (the limit is " + config.maxConnections() + ")";
         if (declining.incrementAndGet() > MAX_DECLINING) {
             declining.decrementAndGet();
@@ -159,7 +160,10 @@ public final class Qtfsd implements AutoCloseable {
         }
         Thread.ofPlatform().name("qtfsd-decline-" + id).daemon().start(() -> {
             try {
-                handshake.decline(c, Errno.EAGAIN, reason);
+                Connection established = c.establish();
+                handshake.decline(established, Errno.EAGAIN, reason);
+            } catch (IOException e) {
+                // not established: refused (and logged) for its own reason
             } finally {
                 c.close();
                 declining.decrementAndGet();
