@@ -8,6 +8,7 @@ import java.util.List;
 import qtfs.fuse.FuseMountException;
 import qtfs.fuse.FuseMountOptions;
 import qtfs.fuse.FuseSession;
+import qtfs.fuse.proto.InitFlags;
 import qtfs.transport.Connector;
 import qtfs.transport.Handshake;
 import qtfs.wire.FrameHeader;
@@ -21,6 +22,14 @@ public final class MountClient implements AutoCloseable {
     /** Largest WRITE the kernel may send: what a default-size frame carries besides headers. */
     static final int MAX_WRITE = FrameHeader.DEFAULT_MAX_FRAME_SIZE - (64 << 10);
     private static final Duration INIT_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * POSIX_ACL makes the client kernel check permissions itself (default_permissions), with
+     * the file's ACLs, before asking the server, which checks again as the caller. The server
+     * alone cannot: a cached name skips the search permission of the directories above it,
+     * so a caller could reach a file under a directory it may not search, or keep reaching it
+     * after a chmod of the directory, until the cached name expires.
+     */
+    static final long PERMISSION_CHECKS = InitFlags.POSIX_ACL;
 
     private final FuseSession session;
     private final RequestRelay relay;
@@ -76,7 +85,7 @@ public final class MountClient implements AutoCloseable {
         // the source shows in /proc/mounts; mount(8) options cannot carry commas or blanks in it
         String source = o.serverPath().replaceAll("[,\\s]", "_");
         return new FuseMountOptions(o.mountpoint(), source, "qtfs", o.fuseThreads(), MAX_WRITE, o.allowOther(), o.readOnly(),
-                FuseSession.DEFAULT_INIT_FLAGS);
+                FuseSession.DEFAULT_INIT_FLAGS | PERMISSION_CHECKS);
     }
 
     /** Returns once the file system is unmounted, by {@link #close()} or from outside (umount). */

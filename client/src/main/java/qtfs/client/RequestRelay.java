@@ -29,6 +29,8 @@ final class RequestRelay implements FuseHandler {
     private final ClientOptions options;
     private final List<ServerLink> links;
     private final CallerGroups callerGroups = new CallerGroups();
+    private final ReleaseOrder releases = new ReleaseOrder();
+    private volatile NotificationQueue notifications;
     private volatile AttachException attachFailure;
 
     RequestRelay(ClientOptions options, List<ServerLink> links) {
@@ -55,11 +57,12 @@ final class RequestRelay implements FuseHandler {
         }
         Attach join = new Attach(token, first.fuseMinor(), first.maxWrite(), first.fuseFlags(), first.entryTimeout(),
                 first.attrTimeout(), first.exportPath());
-        links.get(0).startReceiving(session, 0);
+        notifications = new NotificationQueue(session);
+        links.get(0).startReceiving(session, 0, releases, notifications);
         for (int i = 1; i < links.size(); i++) {
             try {
                 links.get(i).attach(join, ATTACH_TIMEOUT);
-                links.get(i).startReceiving(session, i);
+                links.get(i).startReceiving(session, i, releases, notifications);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0} could not join the session, carrying on without it: {1}", links.get(i), e.getMessage());
                 links.get(i).close();
@@ -77,6 +80,10 @@ final class RequestRelay implements FuseHandler {
         int opcode = InHeader.opcode(request);
         long unique = InHeader.unique(request);
         boolean expectsReply = opcode != Opcode.FORGET.code && opcode != Opcode.BATCH_FORGET.code && opcode != Opcode.INTERRUPT.code;
+        if (!ordered(opcode, unique, InHeader.nodeid(request))) {
+            session.replyError(unique, Errno.EINTR);
+            return;
+        }
         // An INTERRUPT follows the request it targets, on the same link, so it cannot overtake it.
         long routingKey = opcode == Opcode.INTERRUPT.code && request.byteSize() >= InHeader.SIZE + 8
                 ? request.get(Le.U64, InHeader.SIZE) : unique;
@@ -85,7 +92,10 @@ final class RequestRelay implements FuseHandler {
         if (FrameHeader.SIZE + prefixSize + request.byteSize() > FrameHeader.DEFAULT_MAX_FRAME_SIZE) {
             LOG.log(System.Logger.Level.WARNING, "request {0} of pid {1}: {2} supplementary groups do not fit in a frame; answered EIO",
                     Long.toUnsignedString(unique), InHeader.pid(request), groups.length);
-            if (expectsReply) session.replyError(unique, Errno.EIO);
+            if (expectsReply) {
+                releases.answered(unique);
+                session.replyError(unique, Errno.EIO);
+            }
             return;
         }
         ByteBuffer prefix = ByteBuffer.allocate(prefixSize).order(ByteOrder.LITTLE_ENDIAN);
@@ -97,7 +107,28 @@ final class RequestRelay implements FuseHandler {
         for (int i = 0; i < n; i++) {
             if (links.get((start + i) % n).forward(unique, prefix.duplicate(), request, expectsReply)) return;
         }
-        if (expectsReply) session.replyError(unique, Errno.ENOTCONN);
+        if (expectsReply) {
+            releases.answered(unique);
+            session.replyError(unique, Errno.ENOTCONN);
+        }
+    }
+
+    /**
+     * A RELEASE is noted; a lock request waits for the RELEASEs of its node sent before it
+     * (see {@link ReleaseOrder}). False if the wait was interrupted.
+     */
+    private boolean ordered(int opcode, long unique, long nodeid) {
+        if (opcode == Opcode.RELEASE.code) {
+            releases.sent(unique, nodeid);
+        } else if (opcode == Opcode.GETLK.code || opcode == Opcode.SETLK.code || opcode == Opcode.SETLKW.code) {
+            try {
+                releases.awaitReleasesOf(nodeid);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -107,6 +138,8 @@ final class RequestRelay implements FuseHandler {
 
     void closeLinks() {
         links.forEach(ServerLink::close);
+        NotificationQueue queue = notifications;
+        if (queue != null) queue.close();
     }
 
     /** How many links still carry requests. */

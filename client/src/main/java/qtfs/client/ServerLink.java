@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import qtfs.fuse.FuseSession;
+import qtfs.fuse.proto.InHeader;
+import qtfs.fuse.proto.Opcode;
 import qtfs.sys.Errno;
 import qtfs.transport.Connection;
 import qtfs.transport.Connector;
@@ -40,10 +42,14 @@ final class ServerLink {
     private final Connection connection;
     /** Uniques of the requests sent here and not answered yet. */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** Those that take a lock: their replies follow the notifications sent before them (see {@link NotificationQueue}). */
+    private final Set<Long> lockRequests = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean up = new AtomicBoolean(true);
     private volatile boolean closing;
     private volatile int mountId;
     private FuseSession session;
+    private ReleaseOrder releases;
+    private NotificationQueue notifications;
 
     private ServerLink(String name, Connection connection) {
         this.name = name;
@@ -92,9 +98,14 @@ final class ServerLink {
         }
     }
 
-    /** Starts the receiver thread that hands replies to {@code fuse}. */
-    void startReceiving(FuseSession fuse, int index) {
+    /**
+     * Starts the receiver thread that hands replies to {@code fuse} and tells {@code releases} of
+     * each; notifications, and the replies that must follow them, go through {@code notifications}.
+     */
+    void startReceiving(FuseSession fuse, int index, ReleaseOrder releases, NotificationQueue notifications) {
         this.session = fuse;
+        this.releases = releases;
+        this.notifications = notifications;
         Thread.ofPlatform().name("qtfs-link-" + index).daemon().start(this::receive);
     }
 
@@ -109,9 +120,15 @@ final class ServerLink {
     boolean forward(long unique, ByteBuffer prefix, MemorySegment request, boolean expectsReply) {
         if (!up.get()) return false;
         if (expectsReply) {
+            int opcode = InHeader.opcode(request);
+            if (opcode == Opcode.SETLK.code || opcode == Opcode.SETLKW.code) lockRequests.add(unique);
             inFlight.add(unique);
             // went down after the check: whoever removes the unique answers for it
-            if (!up.get()) return !inFlight.remove(unique);
+            if (!up.get()) {
+                boolean takenBack = inFlight.remove(unique);
+                if (takenBack) lockRequests.remove(unique);
+                return !takenBack;
+            }
         }
         try {
             connection.send(FrameType.FUSE_REQUEST, mountId, unique, prefix, request.asByteBuffer());
@@ -120,6 +137,7 @@ final class ServerLink {
             // a frame is written whole or the server drops the connection on the partial frame:
             // either way it never ran the request, so another link may carry it
             boolean takenBack = !expectsReply || inFlight.remove(unique);
+            if (takenBack) lockRequests.remove(unique);
             down(e.getMessage());
             return !takenBack;
         }
@@ -163,20 +181,26 @@ final class ServerLink {
             LOG.log(System.Logger.Level.DEBUG, "{0}: reply to request {1} that is not pending; dropped", name, Long.toUnsignedString(unique));
             return;
         }
-        session.reply(MemorySegment.ofBuffer(payload));
+        releases.answered(unique);
+        if (lockRequests.remove(unique)) notifications.add(payload);
+        else session.reply(MemorySegment.ofBuffer(payload));
     }
 
     private void notification(FrameHeader h, ByteBuffer payload) throws ProtocolException {
         checkChannel(h);
         FuseFrames.checkReply(payload, FrameType.FUSE_NOTIFY);
         if (FuseFrames.replyUnique(payload) != 0) throw new ProtocolException("FUSE_NOTIFY with a non-zero unique");
-        session.reply(MemorySegment.ofBuffer(payload));
+        notifications.add(payload);
     }
 
     private void error(FrameHeader h, Failure failure) {
         LOG.log(System.Logger.Level.WARNING, "{0}: server could not serve request {1}: {2}", name, Long.toUnsignedString(h.requestId()),
                 failure.reason());
-        if (inFlight.remove(h.requestId())) session.replyError(h.requestId(), failure.errno());
+        if (inFlight.remove(h.requestId())) {
+            lockRequests.remove(h.requestId());
+            releases.answered(h.requestId());
+            session.replyError(h.requestId(), failure.errno());
+        }
     }
 
     private void pong(Frame ping) throws IOException {
@@ -190,6 +214,8 @@ final class ServerLink {
         if (!closing) LOG.log(System.Logger.Level.WARNING, "{0} lost: {1}; its pending requests fail with EIO", name, reason);
         for (Long unique : inFlight) {
             if (inFlight.remove(unique) && session != null) {
+                lockRequests.remove(unique);
+                releases.answered(unique);
                 try {
                     session.replyError(unique, Errno.EIO);
                 } catch (RuntimeException e) {

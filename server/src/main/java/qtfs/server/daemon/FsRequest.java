@@ -42,7 +42,7 @@ final class FsRequest implements Runnable {
             MemorySegment reply = ReplyThread.buffer();
             int length;
             try {
-                length = session.fs.handle(buffer.request(), groups, reply);
+                length = session.fs.handle(buffer.request(), groups, reply, this::notifyClient);
                 if (length < 0 || length > reply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
             } catch (RuntimeException e) {
                 // a bug in the file system must not leave the client's caller waiting forever
@@ -55,6 +55,15 @@ final class FsRequest implements Runnable {
             buffers.give(buffer);
             inFlight.release();
             session.end(unique, lockWait);
+        }
+    }
+
+    /** Sent before the reply, on its connection, so that the client applies it first. */
+    private void notifyClient(MemorySegment notification) {
+        try {
+            connection.send(FrameType.FUSE_NOTIFY, session.mountId, 0, notification.asByteBuffer());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "notification to {0} dropped: {1}", connection.peer(), e.getMessage());
         }
     }
 

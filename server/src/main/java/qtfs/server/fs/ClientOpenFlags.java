@@ -9,7 +9,10 @@ import qtfs.sys.OpenFlags;
  * Turns the open(2) flags a client sent into the flags the server opens with. The client's
  * kernel may be another architecture (an aarch64 DPU in front of an x86_64 host): four flag
  * bits are numbered differently there and are translated. Flags that only make sense for
- * the caller's own open (creation, no-follow, controlling tty, close-on-exec) are dropped.
+ * the caller's own open (creation, no-follow, controlling tty, close-on-exec) are dropped,
+ * and so is O_DIRECT: the client kernel already bypasses its page cache for such a file
+ * (FOPEN_DIRECT_IO), while the server's transfers go from and into request and reply buffers
+ * that meet no alignment rule, where an O_DIRECT descriptor answers EINVAL.
  */
 final class ClientOpenFlags {
     private final Arch client;
@@ -36,7 +39,7 @@ final class ClientOpenFlags {
     /** Flags for reopening a looked-up inode (OPEN) or creating one (CREATE adds O_CREAT itself). */
     int forOpen(int clientFlags) {
         int flags = toLocal(clientFlags)
-                & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_NOFOLLOW);
+                & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_NOFOLLOW | OpenFlags.O_DIRECT);
         if (writebackCache) {
             // The client kernel caches writes and may read back pages of a write-only file; it
             // also computes append offsets itself.

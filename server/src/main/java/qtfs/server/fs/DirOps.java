@@ -51,6 +51,8 @@ final class DirOps {
         long fh = ReleaseIn.fh(r.struct(ReleaseIn.SIZE));
         OpenFile f = fs.handles().remove(fh);
         if (f == null) throw new FuseError(Errno.EBADF, "unknown directory handle " + fh);
+        OwnerLocks locks = f.inode.ownerLocksIfAny();
+        if (locks != null) locks.releaseOwnersOf(f);
         f.release();
         return r.ok(0);
     }

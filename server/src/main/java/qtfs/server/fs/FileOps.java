@@ -152,6 +152,7 @@ final class FileOps {
         // closing a duplicate lets a network file system below write back, as close would.
         OwnerLocks locks = f.inode.ownerLocksIfAny();
         if (locks != null) locks.releaseOwner(FlushIn.lockOwner(b));
+        f.closedBy(FlushIn.lockOwner(b));
         FileIo.close(FileCalls.dup(f.fd));
         return r.ok(0);
     }
@@ -169,9 +170,13 @@ final class FileOps {
                     // the descriptor closes below, which releases the lock anyway
                 }
             }
-            if ((flags & ReleaseIn.FUSE_RELEASE_FLUSH) != 0) {
-                OwnerLocks locks = f.inode.ownerLocksIfAny();
-                if (locks != null) locks.releaseOwner(ReleaseIn.lockOwner(b));
+            OwnerLocks locks = f.inode.ownerLocksIfAny();
+            if (locks != null) {
+                if ((flags & ReleaseIn.FUSE_RELEASE_FLUSH) != 0) {
+                    locks.releaseOwner(ReleaseIn.lockOwner(b));
+                    f.closedBy(ReleaseIn.lockOwner(b));
+                }
+                locks.releaseOwnersOf(f);
             }
         } finally {
             f.release();

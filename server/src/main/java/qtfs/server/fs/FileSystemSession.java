@@ -61,7 +61,7 @@ public final class FileSystemSession implements AutoCloseable {
         this.fileOps = new FileOps(fs, nameOps);
         this.dirOps = new DirOps(fs);
         this.xattrOps = new XattrOps(fs);
-        this.lockOps = new LockOps(interrupts);
+        this.lockOps = new LockOps(interrupts, new LockRevalidation(inodes));
     }
 
     /** Serves {@code exportPath} with default cache times, for a client of this machine's architecture. */
@@ -115,6 +115,14 @@ public final class FileSystemSession implements AutoCloseable {
      * {@code reply} must hold at least init.maxWrite() + 4096 bytes.
      */
     public int handle(MemorySegment request, int[] groups, MemorySegment reply) {
+        return handle(request, groups, reply, NotificationSink.NONE);
+    }
+
+    /**
+     * The same, handing {@code notifications} what the client's kernel must learn before it
+     * gets the reply (e.g. cached names that went stale while a lock was free).
+     */
+    public int handle(MemorySegment request, int[] groups, MemorySegment reply, NotificationSink notifications) {
         if (reply.byteSize() < OutHeader.SIZE || request.byteSize() < InHeader.UNIQUE + 8) {
             LOG.log(Level.WARNING, () -> "dropped a request of " + request.byteSize() + " bytes (reply buffer "
                     + reply.byteSize() + " bytes): too small to answer");
@@ -126,7 +134,7 @@ public final class FileSystemSession implements AutoCloseable {
                     + reply.byteSize() + " bytes: too small to serve");
             return op != null && takesNoReply(op) ? 0 : error(reply, InHeader.unique(request), Errno.EINVAL);
         }
-        if (!request.isNative() || !reply.isNative()) return handleCopied(request, groups, reply);
+        if (!request.isNative() || !reply.isNative()) return handleCopied(request, groups, reply, notifications);
 
         long unique = InHeader.unique(request);
         int opcode = InHeader.opcode(request);
@@ -142,7 +150,7 @@ public final class FileSystemSession implements AutoCloseable {
         if (closed) return takesNoReply(op) ? 0 : error(reply, unique, Errno.ENOTCONN);
 
         MemorySegment body = request.asSlice(InHeader.SIZE, bodyEnd - InHeader.SIZE);
-        try (Request r = new Request(request, body, reply, inodes, handles)) {
+        try (Request r = new Request(request, body, reply, inodes, handles, notifications)) {
             try {
                 if (needsCaller(op)) new CallerIdentity(r.uid, r.gid, groups == null ? new int[0] : groups).actAs();
                 return dispatch(op, r);
@@ -159,11 +167,11 @@ public final class FileSystemSession implements AutoCloseable {
         }
     }
 
-    private int handleCopied(MemorySegment request, int[] groups, MemorySegment reply) {
+    private int handleCopied(MemorySegment request, int[] groups, MemorySegment reply, NotificationSink notifications) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment req = arena.allocate(request.byteSize(), 8).copyFrom(request);
             MemorySegment rep = arena.allocate(reply.byteSize(), 8);
-            int n = handle(req, groups, rep);
+            int n = handle(req, groups, rep, notifications);
             MemorySegment.copy(rep, 0, reply, 0, n);
             return n;
         }

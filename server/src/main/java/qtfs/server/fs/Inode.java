@@ -1,5 +1,6 @@
 package qtfs.server.fs;
 
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import qtfs.sys.FileIo;
@@ -26,6 +27,11 @@ final class Inode {
     long lookups;   // guarded by the store's per-key lock
     /** Where the inode was last looked up; lets {@link ServerPaths} place it when its path is too long to read. */
     volatile ParentLink parentLink;
+    /**
+     * For a directory in which a client took a lock, from then on: the inodes last found in it
+     * (see {@link InodeStore#childrenOf}); null for other inodes.
+     */
+    volatile Set<Inode> children;
     private final AtomicInteger uses = new AtomicInteger(1);
     private volatile OwnerLocks ownerLocks;
 

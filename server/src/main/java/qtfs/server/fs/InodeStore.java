@@ -1,5 +1,6 @@
 package qtfs.server.fs;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -64,8 +65,45 @@ final class InodeStore {
             return inode;
         });
         if (found[0].fd != fd) FileIo.closeQuietly(fd);
-        if (parent != null && name != null && found[0] != root) found[0].parentLink = new Inode.ParentLink(parent, name);
+        if (parent != null && name != null && found[0] != root) place(found[0], parent, name);
         return found[0];
+    }
+
+    /**
+     * The inode {@code st} describes, if the client knows it, is now found as {@code name} in
+     * {@code parent} (after a rename): {@link ServerPaths} places deep inodes by that name.
+     */
+    void foundAt(Statx st, Inode parent, byte[] name) {
+        Inode inode = byKey.get(new InodeKey(st.dev(), st.ino()));
+        if (inode != null && inode != root) place(inode, parent, name);
+    }
+
+    private static void place(Inode inode, Inode parent, byte[] name) {
+        inode.parentLink = new Inode.ParentLink(parent, name);
+        Set<Inode> siblings = parent.children;
+        if (siblings != null) siblings.add(inode);
+    }
+
+    /**
+     * The inodes last found in directory {@code dir} (by lookup, creation or rename), the
+     * client's cached names in it. The first call scans every node; from then on the store
+     * keeps the answer up to date. Members may since have been found elsewhere: check their
+     * parent link.
+     */
+    Set<Inode> childrenOf(Inode dir) {
+        Set<Inode> known = dir.children;
+        if (known != null) return known;
+        synchronized (dir) {
+            if (dir.children != null) return dir.children;
+            known = ConcurrentHashMap.newKeySet();
+            dir.children = known;
+        }
+        // after publishing the set: a child placed meanwhile is either seen here or adds itself
+        for (Inode inode : byId.values()) {
+            Inode.ParentLink link = inode.parentLink;
+            if (link != null && link.parent() == dir) known.add(inode);
+        }
+        return known;
     }
 
     /** One more kernel reference to a known inode; false if it was forgotten meanwhile. */
@@ -95,7 +133,12 @@ final class InodeStore {
             dropped[0] = true;
             return null;
         });
-        if (dropped[0]) inode.release();
+        if (dropped[0]) {
+            Inode.ParentLink link = inode.parentLink;
+            Set<Inode> siblings = link == null ? null : link.parent().children;
+            if (siblings != null) siblings.remove(inode);
+            inode.release();
+        }
     }
 
     /** Node ids currently known (the root included). */

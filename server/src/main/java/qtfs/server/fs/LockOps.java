@@ -19,9 +19,11 @@ final class LockOps {
     private static final long LONGEST_PAUSE = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Interrupts interrupts;
+    private final LockRevalidation revalidation;
 
-    LockOps(Interrupts interrupts) {
+    LockOps(Interrupts interrupts, LockRevalidation revalidation) {
         this.interrupts = interrupts;
+        this.revalidation = revalidation;
     }
 
     /** A lock range in fcntl terms: length 0 reaches to the end of the file. */
@@ -46,9 +48,7 @@ final class LockOps {
             LkIn.writeLock(r.out(), 0, LkIn.start(b), LkIn.end(b), Locks.F_UNLCK, 0);
         } else {
             long end = held.length() == 0 ? LkIn.OFFSET_MAX : held.start() + held.length() - 1;
-            // Holders are other client owners (OFD locks report no pid) or server processes,
-            // whose pids mean nothing on the client.
-            LkIn.writeLock(r.out(), 0, held.start(), end, held.type(), 0);
+            LkIn.writeLock(r.out(), 0, held.start(), end, held.type(), f.inode.ownerLocks().holderPid(held, LkIn.owner(b)));
         }
         return r.ok(LkIn.OUT_SIZE);
     }
@@ -72,6 +72,9 @@ final class LockOps {
         Attempt attempt = () -> locks.withOwner(owner, fd -> { Locks.ofdSet(fd, type, range.start(), range.length()); return null; });
         if (wait) waitFor(r.unique, attempt);
         else attempt.run();
+        locks.lockedFor(owner, LkIn.pid(b) != 0 ? LkIn.pid(b) : r.pid);
+        f.lockedBy(owner);
+        revalidation.lockTaken(r, f.inode);
         return r.ok(0);
     }
 
@@ -81,9 +84,13 @@ final class LockOps {
             case Locks.F_WRLCK -> Locks.LOCK_EX;
             default -> Locks.LOCK_UN;
         };
-        if (op == Locks.LOCK_UN) Locks.flock(f.fd, op);
-        else if (wait) waitFor(r.unique, () -> Locks.flock(f.fd, op | Locks.LOCK_NB));
+        if (op == Locks.LOCK_UN) {
+            Locks.flock(f.fd, op);
+            return r.ok(0);
+        }
+        if (wait) waitFor(r.unique, () -> Locks.flock(f.fd, op | Locks.LOCK_NB));
         else Locks.flock(f.fd, op | Locks.LOCK_NB);
+        revalidation.lockTaken(r, f.inode);
         return r.ok(0);
     }
 

@@ -13,6 +13,7 @@ import qtfs.sys.Errno;
 import qtfs.sys.ErrnoException;
 import qtfs.sys.OpenFlags;
 import qtfs.sys.PathCalls;
+import qtfs.sys.Statx;
 
 /** Operations that add, remove or move names in directories. */
 final class NameOps {
@@ -108,7 +109,18 @@ final class NameOps {
         fs.policy().require(op, oldParent, oldName, Section.RENAME);
         fs.policy().require(op, newParent, newName, Section.RENAME);
         PathCalls.renameat2(oldParent.fd, oldName.cString(), newParent.fd, newName.cString(), flags);
+        placeAgain(newParent, newName);
+        if ((flags & PathCalls.RENAME_EXCHANGE) != 0) placeAgain(oldParent, oldName);
         return r.ok(0);
+    }
+
+    /** The node now at {@code name} in {@code parent}, if known, is remembered there (see {@link InodeStore#foundAt}). */
+    private void placeAgain(Inode parent, Name name) {
+        try {
+            fs.inodes().foundAt(Statx.at(parent.fd, name.cString(), OpenFlags.AT_SYMLINK_NOFOLLOW), parent, name.bytes());
+        } catch (ErrnoException e) {
+            // renamed again meanwhile: that rename places it
+        }
     }
 
     private int replyEntry(Request r, Inode parent, Name name) throws ErrnoException {

@@ -97,6 +97,7 @@ final class NodeOps {
         }
         if ((valid & (FATTR_ATIME | FATTR_MTIME)) != 0) setTimes(b, valid, inode, file);
         if ((valid & FATTR_KILL_SUIDGID) != 0 && (valid & FATTR_MODE) == 0) killSuidSgid(inode, file);
+        if ((valid & changes) == 0 && inode.type != Statx.S_IFDIR) touchOwnership(inode);
 
         return r.ok(fs.replies().attrOut(r.out(), 0, inode, Statx.of(file != null ? file.fd : inode.fd)));
     }
@@ -129,6 +130,26 @@ final class NodeOps {
         if (!st.isRegular() || (mode & kill) == 0) return;
         if (file != null) AttrCalls.fchmod(file.fd, mode & ~kill);
         else AttrCalls.chmodInode(inode.fd, mode & ~kill);
+    }
+
+    /**
+     * A SETATTR that changes nothing (but perhaps the change time) is what the kernel sends for
+     * chown(-1, -1), and before a write by a caller without CAP_FSETID: both must drop
+     * set-user-id and set-group-id, which HANDLE_KILLPRIV_V2 leaves to the server with no flag
+     * to say so. The server kernel's own chown(-1, -1), as the caller, drops exactly what a
+     * local one would. A caller who does not own the file is refused (EPERM) where there is
+     * something to drop; that is ignored, because for a write the server's write drops it.
+     * Without [Setattr] nothing changes, as before.
+     */
+    private void touchOwnership(Inode inode) throws ErrnoException {
+        try {
+            fs.policy().require(Opcode.SETATTR, inode, Section.SETATTR);
+            AttrCalls.chownInode(inode.fd, -1, -1);
+        } catch (FuseError e) {
+            // denied by the whitelist (logged): leave the file as it is
+        } catch (ErrnoException e) {
+            if (!e.is(Errno.EPERM)) throw e;
+        }
     }
 
     int readlink(Request r) throws FuseError, ErrnoException {

@@ -1,5 +1,7 @@
 package qtfs.server.fs;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -20,6 +22,8 @@ final class OpenFile {
     final ReentrantLock readdirLock;
 
     private final AtomicInteger uses = new AtomicInteger(1);
+    /** Lock owners that set POSIX locks through this handle and have not closed it since; null until the first. */
+    private volatile Set<Long> lockOwners;
 
     /** Takes over {@code fd} and one use of {@code inode}. */
     OpenFile(long fh, int fd, Inode inode, boolean directory) {
@@ -28,6 +32,30 @@ final class OpenFile {
         this.inode = inode;
         this.directory = directory;
         this.readdirLock = directory ? new ReentrantLock() : null;
+    }
+
+    /** {@code owner} set a POSIX lock through this handle. */
+    void lockedBy(long owner) {
+        Set<Long> owners = lockOwners;
+        if (owners == null) {
+            synchronized (this) {
+                owners = lockOwners;
+                if (owners == null) lockOwners = owners = ConcurrentHashMap.newKeySet();
+            }
+        }
+        owners.add(owner);
+    }
+
+    /** {@code owner} closed this handle (FLUSH): its locks are gone, wherever it set them. */
+    void closedBy(long owner) {
+        Set<Long> owners = lockOwners;
+        if (owners != null) owners.remove(owner);
+    }
+
+    /** The owners that set locks through this handle and have not closed it since. */
+    Set<Long> lockOwners() {
+        Set<Long> owners = lockOwners;
+        return owners == null ? Set.of() : owners;
     }
 
     boolean acquire() {

@@ -1,10 +1,13 @@
 package qtfs.server.fs;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import qtfs.sys.ErrnoException;
 import qtfs.sys.Errno;
 import qtfs.sys.FileIo;
+import qtfs.sys.HeldLocks;
+import qtfs.sys.Locks;
 import qtfs.sys.OpenFlags;
 import qtfs.sys.ProcSelf;
 import qtfs.sys.Statx;
@@ -14,6 +17,8 @@ import qtfs.sys.Statx;
  * its own open file description and carries the owner's locks as OFD locks, so owners
  * conflict with each other and with locks that server processes take, and closing the
  * descriptor (when the owner closes the file: FLUSH) drops exactly that owner's locks.
+ * Each owner also keeps the client pid that last took a lock for it, to name the holder of
+ * a conflicting lock (F_OFD_GETLK reports an OFD holder with pid -1).
  */
 final class OwnerLocks {
     private final Inode inode;
@@ -32,6 +37,7 @@ final class OwnerLocks {
     private static final class OwnerFd {
         final int fd;
         boolean closed;
+        volatile int pid;
 
         OwnerFd(int fd) {
             this.fd = fd;
@@ -54,6 +60,34 @@ final class OwnerLocks {
         }
     }
 
+    /** Remembers {@code pid} (a client process) as the one that took the owner's latest lock. */
+    void lockedFor(long owner, int pid) {
+        OwnerFd o = owners.get(owner);
+        if (o != null) o.pid = pid;
+    }
+
+    /**
+     * The pid to report as the holder of {@code conflict}, a lock F_OFD_GETLK found in the way
+     * of {@code requester}: a server process's POSIX lock names its own (server) pid; an OFD
+     * lock is looked for among the other owners' descriptors and names the client pid of the
+     * owner holding it; 0 when nobody here holds it (a server process's OFD lock).
+     */
+    int holderPid(Locks.Lock conflict, long requester) throws ErrnoException {
+        if (conflict.pid() > 0) return conflict.pid();
+        for (Map.Entry<Long, OwnerFd> e : owners.entrySet()) {
+            if (e.getKey() == requester) continue;
+            OwnerFd o = e.getValue();
+            synchronized (o) {
+                if (o.closed) continue;
+                for (Locks.Lock held : HeldLocks.through(o.fd)) {
+                    if (held.type() == conflict.type() && held.start() == conflict.start()
+                            && held.length() == conflict.length()) return o.pid;
+                }
+            }
+        }
+        return 0;
+    }
+
     /** Whether the owner holds a descriptor (and so possibly locks) on this inode. */
     boolean hasOwner(long owner) {
         return owners.containsKey(owner);
@@ -63,6 +97,15 @@ final class OwnerLocks {
     void releaseOwner(long owner) {
         OwnerFd o = owners.remove(owner);
         if (o != null) close(o);
+    }
+
+    /**
+     * The handle {@code f} is gone for good (RELEASE): owners that set locks through it and
+     * never closed it (FLUSH) can only be its own open file description, whose OFD locks end
+     * with it; the client kernel sends no unlock for them.
+     */
+    void releaseOwnersOf(OpenFile f) {
+        for (long owner : f.lockOwners()) releaseOwner(owner);
     }
 
     void closeAll() {

@@ -20,6 +20,8 @@ final class Request implements AutoCloseable {
     final int uid, gid, pid;
     /** The body: after the header, without trailing request extensions. */
     final MemorySegment body;
+    /** Notifications that must reach the client before this request's reply. */
+    final NotificationSink notifications;
     private final MemorySegment reply;
     private final InodeStore inodes;
     private final HandleTable handles;
@@ -29,13 +31,15 @@ final class Request implements AutoCloseable {
     private final OpenFile[] heldFiles = new OpenFile[2];
     private int heldFileCount;
 
-    Request(MemorySegment message, MemorySegment body, MemorySegment reply, InodeStore inodes, HandleTable handles) {
+    Request(MemorySegment message, MemorySegment body, MemorySegment reply, InodeStore inodes, HandleTable handles,
+            NotificationSink notifications) {
         this.unique = InHeader.unique(message);
         this.nodeId = InHeader.nodeid(message);
         this.uid = InHeader.uid(message);
         this.gid = InHeader.gid(message);
         this.pid = InHeader.pid(message);
         this.body = body;
+        this.notifications = notifications;
         this.reply = reply;
         this.inodes = inodes;
         this.handles = handles;

@@ -97,6 +97,21 @@ class QtfsdLockWaitTest {
     }
 
     @Test
+    void aGrantedLockIsPrecededByWhatTheClientMustForget() throws Exception {
+        assertEquals(0, RawClient.error(holder.call(lock(Opcode.SETLK, 44, held, 1, F_UNLCK))));
+        waiter.notifications.clear();
+        assertEquals(0, RawClient.error(waiter.call(lock(Opcode.SETLK, 46, wanted, 2, F_WRLCK))));
+        assertEquals(1, waiter.notifications.size(), "one notification before the reply");
+        ByteBuffer inval = waiter.notifications.get(0);
+        assertEquals(0, inval.getLong(8), "a notification has unique 0");
+        assertEquals(qtfs.fuse.proto.Notify.INVAL_INODE, inval.getInt(4));
+        assertEquals(wanted.node(), inval.getLong(16));
+        waiter.notifications.clear();
+        assertEquals(0, RawClient.error(waiter.call(lock(Opcode.SETLK, 48, wanted, 2, F_UNLCK))));
+        assertEquals(0, waiter.notifications.size(), "an unlock sends nothing");
+    }
+
+    @Test
     void aSessionWhoseLastConnectionLeavesStopsWaitingAndEnds() throws Exception {
         waiter.send(lock(Opcode.SETLKW, 50, wanted, 2, F_WRLCK));
         waiter.send(QtfsdAttachTest.getattrRoot(52));
@@ -111,7 +126,7 @@ class QtfsdLockWaitTest {
     }
 
     private static RawClient.Reply nextReply(RawClient c) throws IOException {
-        RawClient.Reply r = c.next();
+        RawClient.Reply r = c.nextFuseReply();
         assertEquals(FrameType.FUSE_REPLY, r.type());
         return r;
     }

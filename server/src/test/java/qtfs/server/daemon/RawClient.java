@@ -49,6 +49,8 @@ final class RawClient implements AutoCloseable {
     final SocketChannel channel;
     int mountId;
     long token;
+    /** FUSE_NOTIFY payloads that {@link #call} and {@link #nextFuseReply} passed over, in order. */
+    final java.util.List<ByteBuffer> notifications = new java.util.ArrayList<>();
 
     private RawClient(SocketChannel channel) {
         this.channel = channel;
@@ -167,9 +169,19 @@ final class RawClient implements AutoCloseable {
     /** Sends a request and returns the FUSE reply (out header first). */
     ByteBuffer call(ByteBuffer fuseRequest) throws IOException {
         send(fuseRequest);
-        Reply r = next();
+        Reply r = nextFuseReply();
         if (r.type() != FrameType.FUSE_REPLY) throw new IOException("expected FUSE_REPLY, got " + r.type());
         return r.payload();
+    }
+
+    /** The next frame that is not a FUSE_NOTIFY (those go to {@link #notifications}). */
+    Reply nextFuseReply() throws IOException {
+        Reply r = next();
+        while (r.type() == FrameType.FUSE_NOTIFY) {
+            notifications.add(r.payload());
+            r = next();
+        }
+        return r;
     }
 
     /** The reply's error field: 0 or a negative errno. */

@@ -29,7 +29,7 @@ class ClientOpenFlagsTest {
     void callerOnlyFlagsAreDropped() {
         ClientOpenFlags flags = new ClientOpenFlags(Arch.current(), PLAIN);
         int open = flags.forOpen(OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY
-                | OpenFlags.O_NOFOLLOW | OpenFlags.O_TRUNC);
+                | OpenFlags.O_NOFOLLOW | OpenFlags.O_TRUNC | OpenFlags.O_DIRECT);
         assertEquals(OpenFlags.O_WRONLY | OpenFlags.O_TRUNC | OpenFlags.O_CLOEXEC, open);
     }
 

@@ -62,6 +62,39 @@ class CredentialsTest {
         assertEquals("ROOT", Files.readString(f));
     }
 
+    private int modeOf(String name) throws Exception {
+        return (int) Files.getAttribute(d.export.resolve(name), "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+
+    @Test
+    void anEmptySetattrDropsSetIdBitsAsChownToTheSameOwnerDoes() throws Exception {
+        // chown(f, -1, -1) reaches the server as a SETATTR that names no attribute
+        actAs(1000, 1000);
+        Reply c = d.create(FsDriver.ROOT, "f", OpenFlags.O_WRONLY, 0644).ok();
+        d.release(c.nodeid(), c.createFh()).ok();
+        long n = c.nodeid();
+        d.setattr(n, 1, 0, 0, 0, 0, 0, 0, 06755, 0, 0).ok();
+        d.setattr(n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).ok();
+        assertEquals(0755, modeOf("f"));
+        d.setattr(n, 1, 0, 0, 0, 0, 0, 0, 02745, 0, 0).ok();
+        d.setattr(n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).ok();
+        assertEquals(02745, modeOf("f"), "set-group-id without group execute stays for a group member");
+
+        // a stranger's (sent before its write) neither fails nor changes the file
+        d.setattr(n, 1, 0, 0, 0, 0, 0, 0, 06755, 0, 0).ok();
+        actAs(1001, 1001);
+        d.setattr(n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).ok();
+        assertEquals(06755, modeOf("f"));
+
+        actAs(0, 0);
+        d.setattr(n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).ok();
+        assertEquals(0755, modeOf("f"), "root's chown(-1, -1) drops them too");
+        long dir = d.mkdir(FsDriver.ROOT, "sd", 0755).nodeid();
+        d.setattr(dir, 1, 0, 0, 0, 0, 0, 0, 06755, 0, 0).ok();
+        d.setattr(dir, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).ok();
+        assertEquals(06755, modeOf("sd"), "directories keep theirs");
+    }
+
     @Test
     void filesAreCreatedOwnedByTheCaller() throws Exception {
         actAs(1000, 1001);

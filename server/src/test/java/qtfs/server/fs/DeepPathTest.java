@@ -95,6 +95,27 @@ class DeepPathTest {
     }
 
     @Test
+    void aDeepFileIsPlacedUnderItsNewNameAfterARename() throws Exception {
+        d = FsDriver.open();
+        List<Long> nodes = chain(FsDriver.ROOT);
+        long deep = nodes.get(nodes.size() - 1), above = nodes.get(nodes.size() - 2);
+        Reply a = d.create(deep, "a", OpenFlags.O_RDWR, 0644).ok();
+        d.release(a.nodeid(), a.createFh()).ok();
+        Reply b = d.create(deep, "b", OpenFlags.O_RDWR, 0644).ok();
+        d.release(b.nodeid(), b.createFh()).ok();
+        d.rename(deep, "a", deep, "renamed").ok();
+        d.release(a.nodeid(), d.open(a.nodeid(), OpenFlags.O_RDONLY).fh()).ok();
+        d.rename(deep, "renamed", above, "moved").ok();
+        d.release(a.nodeid(), d.open(a.nodeid(), OpenFlags.O_RDONLY).fh()).ok();
+        d.rename2(above, "moved", deep, "b", qtfs.sys.PathCalls.RENAME_EXCHANGE).ok();
+        d.release(a.nodeid(), d.open(a.nodeid(), OpenFlags.O_RDONLY).fh()).ok();
+        d.release(b.nodeid(), d.open(b.nodeid(), OpenFlags.O_RDONLY).fh()).ok();
+        d.unlink(deep, "b").ok();
+        d.unlink(above, "moved").ok();
+        unchain(FsDriver.ROOT, nodes);
+    }
+
+    @Test
     void aDeepFileMovedAwayIsNotGuessed() throws Exception {
         d = FsDriver.open();
         List<Long> nodes = chain(FsDriver.ROOT);

@@ -107,6 +107,27 @@ class FileDataTest {
     }
 
     @Test
+    void directIoFilesTransferFromAndIntoUnalignedBuffers() throws Exception {
+        // O_DIRECT on the server would demand aligned buffers, offsets and sizes; requests carry none of them
+        Reply c = d.create(FsDriver.ROOT, "d.bin", OpenFlags.O_RDWR | OpenFlags.O_DIRECT, 0644).ok();
+        assertEquals(OpenOut.FOPEN_DIRECT_IO, c.createOpenFlags() & OpenOut.FOPEN_DIRECT_IO);
+        long node = c.nodeid(), fh = c.createFh();
+        byte[] block = new byte[8192];
+        new java.util.Random(5).nextBytes(block);
+        assertEquals(8192, d.write(node, fh, 0, block).u32(0));
+        assertEquals(8192, d.write(node, fh, 1 << 20, block).u32(0));
+        assertEquals(3, d.write(node, fh, 7, bytes("odd")).u32(0));
+        byte[] expected = block.clone();
+        System.arraycopy(bytes("odd"), 0, expected, 7, 3);
+        assertArrayEquals(expected, d.read(node, fh, 0, 8192).bytes());
+        assertArrayEquals(Arrays.copyOfRange(expected, 1, 101), d.read(node, fh, 1, 100).bytes());
+        assertEquals((1 << 20) + 8192, Files.size(d.export.resolve("d.bin")));
+
+        long fh2 = d.open(node, OpenFlags.O_RDONLY | OpenFlags.O_DIRECT).fh();
+        assertArrayEquals(block, d.read(node, fh2, 1 << 20, 8192).bytes());
+    }
+
+    @Test
     void procFilesAreServedWithDirectIoAndNoCaching() throws Exception {
         try (FsDriver proc = FsDriverForPath.open("/proc/sys/kernel")) {
             Reply r = proc.lookup(FsDriver.ROOT, "ostype").ok();

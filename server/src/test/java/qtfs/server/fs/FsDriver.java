@@ -49,6 +49,8 @@ final class FsDriver implements AutoCloseable {
     final FileSystemSession fs;
     int uid, gid;
     int[] groups = new int[0];
+    /** The notifications the session sent, in order (each a fuse_out_header and its body). */
+    final List<byte[]> notifications = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final AtomicLong unique = new AtomicLong(1);
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("fs-worker").factory());
@@ -156,7 +158,7 @@ final class FsDriver implements AutoCloseable {
             MemorySegment.copy(body, 0, req, JAVA_BYTE, InHeader.SIZE, body.length);
             MemorySegment reply = arena.allocate(MAX_WRITE + 4096 + OutHeader.SIZE, 8);
             reply.fill((byte) 0x5a);
-            int n = fs.handle(req, groups, reply);
+            int n = fs.handle(req, groups, reply, m -> notifications.add(m.toArray(JAVA_BYTE)));
             if (n == 0) return new Reply(u, 0, MemorySegment.ofArray(new byte[0]));
             assertEquals(n, OutHeader.len(reply), "reply length field");
             assertEquals(u, OutHeader.unique(reply), "reply unique");
@@ -287,7 +289,12 @@ final class FsDriver implements AutoCloseable {
     }
 
     static RequestBody lk(long fh, long owner, long start, long end, int type, int lkFlags) {
-        return new RequestBody().u64(fh).u64(owner).u64(start).u64(end).u32(type).u32(4242).u32(lkFlags).u32(0);
+        return lk(fh, owner, start, end, type, lkFlags, 4242);
+    }
+
+    /** A lock request from the client process {@code pid}. */
+    static RequestBody lk(long fh, long owner, long start, long end, int type, int lkFlags, int pid) {
+        return new RequestBody().u64(fh).u64(owner).u64(start).u64(end).u32(type).u32(pid).u32(lkFlags).u32(0);
     }
 
     Reply access(long node, int mask) {

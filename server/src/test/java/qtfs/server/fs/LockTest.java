@@ -4,6 +4,10 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import qtfs.fuse.proto.Le;
 import qtfs.fuse.proto.LkIn;
+import qtfs.fuse.proto.Notify;
+import qtfs.fuse.proto.OutHeader;
 import qtfs.fuse.proto.Opcode;
 import qtfs.sys.Errno;
 import qtfs.sys.Locks;
@@ -68,6 +75,87 @@ class LockTest {
     }
 
     @Test
+    void aConflictNamesTheClientPidOfItsHolder() {
+        d.call(Opcode.SETLK, node, FsDriver.lk(fhA, A, 0, 9, Locks.F_WRLCK, 0, 111)).ok();
+        d.call(Opcode.SETLK, node, FsDriver.lk(fhA, A, 50, 59, Locks.F_RDLCK, 0, 111)).ok();
+        d.call(Opcode.SETLK, node, FsDriver.lk(fhB, B, 20, 29, Locks.F_RDLCK, 0, 222)).ok();
+        Reply write = getlk(fhB, B, 5, 5, Locks.F_WRLCK).ok();
+        assertEquals(Locks.F_WRLCK, LkIn.outType(write.body(), 0));
+        assertEquals(111, LkIn.outPid(write.body(), 0));
+        Reply read = getlk(fhB, B, 55, 55, Locks.F_WRLCK).ok();
+        assertEquals(Locks.F_RDLCK, LkIn.outType(read.body(), 0));
+        assertEquals(50, LkIn.outStart(read.body(), 0));
+        assertEquals(111, LkIn.outPid(read.body(), 0));
+        assertEquals(222, LkIn.outPid(getlk(fhA, A, 20, 20, Locks.F_WRLCK).ok().body(), 0));
+    }
+
+    @Test
+    void locksOfAnOwnerThatNeverClosedTheHandleEndWithIt() {
+        // an OFD lock: its owner is the open file description, which sends no FLUSH
+        setlk(fhA, A, 0, 9, Locks.F_WRLCK).ok();
+        setlk(fhB, B, 0, 9, Locks.F_WRLCK).fails(Errno.EAGAIN);
+        d.release(node, fhA).ok();
+        setlk(fhB, B, 0, 9, Locks.F_WRLCK).ok();
+    }
+
+    @Test
+    void aLateReleaseLeavesTheLocksAProcessTookSinceItClosed() {
+        long fhC = d.open(node, OpenFlags.O_RDWR).fh();
+        setlk(fhA, A, 0, 9, Locks.F_WRLCK).ok();
+        d.flush(node, fhA, A).ok();
+        setlk(fhB, A, 0, 9, Locks.F_WRLCK).ok();
+        d.release(node, fhA).ok();   // the release of the closed file arrives after the new lock
+        setlk(fhC, B, 0, 9, Locks.F_WRLCK).fails(Errno.EAGAIN);
+    }
+
+    /** (code, node id, name or null) of each notification sent since the last call. */
+    private List<String> notifications() {
+        List<String> seen = new ArrayList<>();
+        for (byte[] n : d.notifications) {
+            MemorySegment m = MemorySegment.ofArray(n);
+            int code = Notify.code(m);
+            long node = m.get(Le.U64, OutHeader.SIZE);
+            String name = code == Notify.INVAL_ENTRY
+                    ? new String(n, Notify.INVAL_ENTRY_HEADER_SIZE, m.get(Le.U32, OutHeader.SIZE + 8)) : null;
+            seen.add(code == Notify.INVAL_INODE ? "inode " + node + " from " + m.get(Le.U64, OutHeader.SIZE + 8)
+                    : "entry " + node + " " + name);
+        }
+        d.notifications.clear();
+        return seen;
+    }
+
+    @Test
+    void takingALockMakesTheClientForgetWhatMayHaveChangedMeanwhile() throws Exception {
+        Files.writeString(d.export.resolve("journal"), "old");
+        Files.writeString(d.export.resolve("kept"), "kept");
+        Files.writeString(d.export.resolve("replaced"), "old");
+        d.lookup(FsDriver.ROOT, "journal").ok();
+        d.lookup(FsDriver.ROOT, "kept").ok();
+        d.lookup(FsDriver.ROOT, "replaced").ok();
+        notifications();
+        setlk(fhA, A, 0, 9, Locks.F_RDLCK).ok();
+        assertEquals(List.of("inode " + node + " from 0"), notifications(), "the file's data and attributes");
+
+        // while the lock is free, a server process deletes one name and replaces another
+        setlk(fhA, A, 0, 9, Locks.F_UNLCK).ok();
+        assertEquals(List.of(), notifications(), "unlocking changes nothing");
+        Files.delete(d.export.resolve("journal"));
+        Files.writeString(d.export.resolve("replacement"), "new");
+        Files.move(d.export.resolve("replacement"), d.export.resolve("replaced"), StandardCopyOption.REPLACE_EXISTING);
+        setlk(fhB, B, 0, 9, Locks.F_WRLCK).ok();
+        List<String> sent = notifications();
+        assertEquals("inode " + node + " from 0", sent.get(0));
+        assertEquals(java.util.Set.of("entry 1 journal", "entry 1 replaced"), java.util.Set.copyOf(sent.subList(1, sent.size())),
+                "cached names that lead elsewhere now");
+
+        // the client forgot those names: nothing more to tell; flock works the same
+        d.lookup(FsDriver.ROOT, "replaced").ok();
+        notifications();
+        d.call(Opcode.SETLK, node, FsDriver.lk(fhA, A, 0, 0, Locks.F_RDLCK, LkIn.FUSE_LK_FLOCK)).ok();
+        assertEquals(List.of("inode " + node + " from 0"), notifications());
+    }
+
+    @Test
     void sameOwnerOnTwoHandlesIsOneOwner() {
         setlk(fhA, A, 0, 9, Locks.F_WRLCK).ok();
         setlk(fhB, A, 0, 9, Locks.F_WRLCK).ok();
@@ -97,6 +185,7 @@ class LockTest {
             Reply r = getlk(fhA, A, 0, END, Locks.F_RDLCK).ok();
             assertEquals(Locks.F_WRLCK, LkIn.outType(r.body(), 0));
             assertEquals(4, LkIn.outEnd(r.body(), 0));
+            assertEquals(p.pid(), LkIn.outPid(r.body(), 0), "a server process is named by its server pid");
             setlk(fhA, A, 5, 9, Locks.F_WRLCK).ok();
         } finally {
             p.getOutputStream().close();

@@ -43,6 +43,7 @@ record Reply(long unique, int errno, MemorySegment body) {
     long createFh() { return OpenOut.fh(ok().body, EntryOut.SIZE); }
     long fh() { return OpenOut.fh(ok().body, 0); }
     int openFlags() { return OpenOut.openFlags(ok().body, 0); }
+    int createOpenFlags() { return OpenOut.openFlags(ok().body, EntryOut.SIZE); }
 
     byte[] bytes() { return ok().body.toArray(JAVA_BYTE); }
     String text() { return new String(bytes(), StandardCharsets.UTF_8); }
