@@ -56,11 +56,6 @@ public final class UnixListener implements AutoCloseable {
         }
     }
 
-    /** The path the socket was bound to (it may have been renamed since). */
-    public Path boundPath() {
-        return path;
-    }
-
     /** Waits for the next connection. */
     public UnixChannel accept() throws IOException {
         try (Arena arena = Arena.ofConfined()) {

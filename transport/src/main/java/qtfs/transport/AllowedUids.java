@@ -55,6 +55,15 @@ public final class AllowedUids {
         return uids.contains(Integer.toUnsignedLong(uid));
     }
 
+    /**
+     * Why a peer running as {@code uid} is turned away, for the peer and the log line that
+     * names it ({@code "uid 1000 is not allowed to connect (--allow-uid 0)"}), or null when it is allowed.
+     */
+    public String refusal(int uid) {
+        if (allows(uid)) return null;
+        return "uid " + Integer.toUnsignedString(uid) + " is not allowed to connect (" + OPTION + " " + this + ")";
+    }
+
     /** Whether root is the only user allowed: then the socket file itself can keep everyone else out. */
     public boolean onlyRoot() {
         return uids.equals(ROOT.uids);

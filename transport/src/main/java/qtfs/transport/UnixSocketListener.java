@@ -85,12 +85,6 @@ final class UnixSocketListener implements Listener {
         }
     }
 
-    /** Why a peer is refused, or null when {@code allowed} lets it in. */
-    static String refusal(AllowedUids allowed, PeerCredentials peer) {
-        if (allowed.allows(peer.uid())) return null;
-        return "uid " + Integer.toUnsignedString(peer.uid()) + " is not allowed to connect (" + AllowedUids.OPTION + " " + allowed + ")";
-    }
-
     @Override
     public Address address() {
         return address;
@@ -109,7 +103,7 @@ final class UnixSocketListener implements Listener {
             throw e;
         }
         Link link = ChannelLink.unix(ch, address + " (" + credentials + ")", "uid " + Integer.toUnsignedString(credentials.uid()));
-        return Incoming.checked(link, maxFrameSize, refusal(allowed, credentials));
+        return Incoming.checked(link, maxFrameSize, allowed.refusal(credentials.uid()));
     }
 
     @Override

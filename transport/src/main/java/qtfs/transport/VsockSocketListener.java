@@ -30,12 +30,6 @@ final class VsockSocketListener implements Listener {
         return new VsockSocketListener(VsockListener.bind(vsock.toVsockAddress()), allowed, maxFrameSize);
     }
 
-    /** Why a peer is refused, or null when {@code allowed} lets it in. */
-    static String refusal(AllowedCids allowed, VsockAddress peer) {
-        if (allowed.allows(peer.cid())) return null;
-        return "CID " + VsockAddress.cidText(peer.cid()) + " is not allowed (" + AllowedCids.OPTION + " " + allowed + ")";
-    }
-
     static String identity(VsockAddress peer) {
         return "CID " + VsockAddress.cidText(peer.cid());
     }
@@ -49,7 +43,7 @@ final class VsockSocketListener implements Listener {
     public Incoming accept() throws IOException {
         VsockChannel ch = listener.accept();
         VsockAddress peer = ch.remoteAddress();
-        return Incoming.checked(ChannelLink.vsock(ch, peer.toString(), identity(peer)), maxFrameSize, refusal(allowed, peer));
+        return Incoming.checked(ChannelLink.vsock(ch, peer.toString(), identity(peer)), maxFrameSize, allowed.refusal(peer));
     }
 
     @Override

@@ -149,6 +149,8 @@ class UnixPeerCheckTest {
         assertTrue(AllowedUids.parse("1000").allows(1000));
         assertFalse(AllowedUids.parse("1000").allows(0));
         assertTrue(AllowedUids.parse("4294967294").allows(-2));
+        assertNull(AllowedUids.ROOT.refusal(0));
+        assertEquals("uid 1000 is not allowed to connect (--allow-uid 0)", AllowedUids.ROOT.refusal(1000));
         assertBad("root", "--allow-uid 'root': 'root' is not a uid (a number 0..4294967294)");
         assertBad("0,,1", "--allow-uid '0,,1': empty entry in the list");
         assertBad("4294967295", "--allow-uid '4294967295': uid 4294967295 is out of range 0..4294967294");

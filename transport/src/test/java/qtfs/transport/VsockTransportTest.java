@@ -27,12 +27,13 @@ class VsockTransportTest {
 
     @Test
     void onlyTheAllowedCidsAreServed() {
+        // the decision the listener applies to every accepted peer (AllowedCids.refusal)
         AllowedCids three = AllowedCids.parse("3,4");
-        assertNull(VsockSocketListener.refusal(three, new VsockAddress(3, 1035)));
-        assertNull(VsockSocketListener.refusal(three, new VsockAddress(4, 1)));
-        assertEquals("CID 7 is not allowed (--allow-cid 3,4)", VsockSocketListener.refusal(three, new VsockAddress(7, 1035)));
-        assertEquals("CID 2 is not allowed (--allow-cid 3,4)", VsockSocketListener.refusal(three, new VsockAddress(Vsock.VMADDR_CID_HOST, 1035)));
-        assertNull(VsockSocketListener.refusal(AllowedCids.any(), new VsockAddress(7, 1035)));
+        assertNull(three.refusal(new VsockAddress(3, 1035)));
+        assertNull(three.refusal(new VsockAddress(4, 1)));
+        assertEquals("CID 7 is not allowed (--allow-cid 3,4)", three.refusal(new VsockAddress(7, 1035)));
+        assertEquals("CID 2 is not allowed (--allow-cid 3,4)", three.refusal(new VsockAddress(Vsock.VMADDR_CID_HOST, 1035)));
+        assertNull(AllowedCids.any().refusal(new VsockAddress(7, 1035)));
         assertEquals("CID 3", VsockSocketListener.identity(new VsockAddress(3, 1035)));
     }
 

@@ -57,11 +57,6 @@ public record QtfsdConfig(List<Address> listen, Path whitelistFile, int workerTh
                 FrameHeader.DEFAULT_MAX_FRAME_SIZE, DEFAULT_RUN_DIR);
     }
 
-    /** The same settings with {@code policy}. */
-    public QtfsdConfig withAcceptPolicy(AcceptPolicy policy) {
-        return new QtfsdConfig(listen, whitelistFile, workerThreads, maxConnections, maxFrameSize, runDir, policy);
-    }
-
     /** The largest FUSE max_write a client may attach with. */
     public int maxWrite() {
         return (maxFrameSize - FRAME_HEADROOM) & ~4095;
