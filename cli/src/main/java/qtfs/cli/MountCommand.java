@@ -78,12 +78,17 @@ final class MountCommand {
                 Without -f the mount daemon runs detached and logs to its log file; it exits
                 when the directory is unmounted (qtfs umount MOUNTPOINT).
 
+                A tcp: server is reached with TLS 1.3: this client presents the credential the
+                server issued to it ('qtfsd tls issue NAME' on the server), from
+                /etc/qtfs/tls/client.pem or the file named by cert=FILE.
+
                 Exit status: 0 once mounted (with -f: after a clean unmount), 1 if the mount
                 failed, 2 for a bad command line.
 
                 Examples:
                   qtfs mount -o server=unix:/run/qtfs/qtfsd.sock /srv/share /mnt/share
                   qtfs mount -f -o server=tcp:192.0.2.1:7000,ro /var/lib/docker /mnt/docker
+                  qtfs mount -o server=vsock:2:7000 /var/lib/libvirt /var/lib/libvirt
                 """;
     }
 }

@@ -12,6 +12,7 @@ import qtfs.client.ClientOptions;
 import qtfs.client.Recovery;
 import qtfs.transport.Address;
 import qtfs.transport.Heartbeat;
+import qtfs.transport.ClientTls;
 
 /**
  * A qtfs mount as asked for by {@code qtfs mount} or {@code mount.qtfs}: the client
@@ -42,7 +43,12 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
     }
 
     public static final List<Option> OPTIONS = List.of(
-            new Option("server", "ADDR", "the qtfsd to use (required): unix:PATH, tcp:HOST:PORT or tcp:[IPV6]:PORT"),
+            new Option("server", "ADDR", "the qtfsd to use (required): unix:PATH, tcp:HOST:PORT, tcp:[IPV6]:PORT "
+                    + "(TLS unless insecure) or vsock:CID:PORT (CID 2: the host of this VM)"),
+            new Option("cert", "FILE", "for tcp: the TLS credential the server issued to this client with "
+                    + "'qtfsd tls issue' (default: " + ClientTls.DEFAULT_CREDENTIAL + ")"),
+            new Option("insecure", null, "for tcp: plain TCP without TLS, to a qtfsd started with --insecure-tcp; "
+                    + "nothing is encrypted or authenticated (warns at every mount)"),
             new Option("conns", "N", "connections to the server, 1-" + ClientOptions.MAX_CONNECTIONS + " (default: "
                     + ClientOptions.DEFAULT_CONNECTIONS + ")"),
             new Option("threads", "N", "threads reading FUSE requests, 1-" + MAX_FUSE_THREADS + " (default: "
@@ -93,7 +99,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
      * @param serverPath   the absolute path on the server to mount
      * @param mountpoint   the local directory (made absolute)
      * @param optionTexts  the values of every {@code -o}, in order; a later option overrides an earlier one
-     * @param warnings     receives a line per ignored unknown option (SLOPPY only)
+     * @param warnings     receives a line per ignored unknown option (SLOPPY only), and the warning of the insecure option
      */
     public static MountSettings parse(String serverPath, String mountpoint, List<String> optionTexts,
             Strictness strictness, Consumer<String> warnings) throws UsageException {
@@ -116,6 +122,8 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         Duration heartbeat = Recovery.DEFAULT_HEARTBEAT;
         boolean hard = true;
         Duration timeo = Recovery.DEFAULT_TIMEOUT;
+        Path cert = null;
+        boolean insecure = false;
         for (String text : optionTexts) {
             for (MountOptionList.Item item : MountOptionList.parse(text)) {
                 String what = "mount option '" + item.key() + "'";
@@ -137,6 +145,8 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
                     }
                     case "log_level" -> level = QtfsdArguments.logLevel(what, value(item));
                     case "log" -> log = QtfsdArguments.path(what, value(item), null).toAbsolutePath();
+                    case "cert" -> cert = QtfsdArguments.path(what, value(item), null).toAbsolutePath();
+                    case "insecure" -> insecure = flag(item, true);
                     default -> {
                         if (INHERENT_OPTIONS.contains(item.key()) && item.value() == null) continue;
                         if (strictness != Strictness.STRICT && isMountGeneric(item.key())) continue;
@@ -159,8 +169,34 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         if (server == null) {
             throw new UsageException("missing mount option 'server' (e.g. -o server=unix:/run/qtfs/qtfsd.sock)");
         }
+        if (server instanceof Address.Vsock vsock && vsock.cid() == qtfs.sys.Vsock.VMADDR_CID_ANY) {
+            throw new UsageException("mount option 'server': " + vsock + " names no server: write vsock:CID:PORT, e.g. vsock:"
+                    + qtfs.sys.Vsock.VMADDR_CID_HOST + ":" + Integer.toUnsignedString(vsock.port()) + " for the host of this VM");
+        }
+        ClientTls tls = tls(server, cert, insecure, warnings);
         return new MountSettings(new ClientOptions(server, serverPath, mp, conns, threads, attr, entry,
-                allowOther, readOnly), level, Optional.ofNullable(log), new Recovery(heartbeat, hard, timeo));
+                allowOther, readOnly, tls), level, Optional.ofNullable(log), new Recovery(heartbeat, hard, timeo));
+    }
+
+    /**
+     * TLS settings for a TCP server; cert and insecure mean nothing to unix and vsock
+     * connections, and are refused there rather than ignored.
+     */
+    private static ClientTls tls(Address server, Path cert, boolean insecure, Consumer<String> warnings) throws UsageException {
+        if (!(server instanceof Address.Tcp)) {
+            if (cert != null || insecure) {
+                throw new UsageException("mount option '" + (insecure ? "insecure" : "cert") + "' is for tcp: servers only ("
+                        + server + " is not TLS)");
+            }
+            return ClientTls.defaults();
+        }
+        if (insecure) {
+            if (cert != null) throw new UsageException("mount options 'cert' and 'insecure' exclude each other");
+            warnings.accept("warning: mount option insecure: the connection to " + server
+                    + " is plain TCP, neither encrypted nor authenticated");
+            return ClientTls.plainTcp();
+        }
+        return cert == null ? ClientTls.defaults() : ClientTls.withCredential(cert);
     }
 
     /** The mount daemon runs in {@code /}: a relative socket path must not depend on where qtfs was started. */
@@ -194,6 +230,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
     public String optionString() {
         List<String> items = new ArrayList<>();
         items.add("server=" + client.server());
+        if (client.server() instanceof Address.Tcp) items.add(client.tls().insecure() ? "insecure" : "cert=" + client.tls().credential());
         items.add("conns=" + client.connections());
         items.add("threads=" + client.fuseThreads());
         items.add("attr_timeout=" + seconds(client.attrTimeout()));

@@ -10,8 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import qtfs.server.daemon.Liveness;
 import qtfs.server.daemon.QtfsdConfig;
+import qtfs.sys.AllowedCids;
+import qtfs.transport.AcceptPolicy;
 import qtfs.transport.Address;
 import qtfs.transport.Heartbeat;
+import qtfs.transport.AllowedUids;
 
 /**
  * What a {@code qtfsd} command line (and its {@code --config} file) asks for. Settings come
@@ -33,8 +36,20 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
     private static final int MAX_FRAME_SIZE_LIMIT = (64 << 20) + QtfsdConfig.FRAME_HEADROOM;
 
     static final OptionSpec LISTEN = OptionSpec.valued("listen", 'l', "ADDR",
-            "listen on ADDR: unix:PATH, tcp:HOST:PORT or tcp:[IPV6]:PORT; "
+            "listen on ADDR: unix:PATH, tcp:HOST:PORT, tcp:[IPV6]:PORT (TLS unless "
+                    + "--insecure-tcp) or vsock:PORT (every local CID; vsock:CID:PORT for one); "
                     + "repeat for several (default: " + QtfsdConfig.DEFAULT_LISTEN + ")");
+    static final OptionSpec TLS_DIR = OptionSpec.valued("tls-dir", '\0', "DIR",
+            "where the TLS CA and server credential are, as 'qtfsd tls init' made them "
+                    + "(default: " + AcceptPolicy.defaults().tlsDir() + ")");
+    static final OptionSpec INSECURE_TCP = OptionSpec.flag("insecure-tcp", '\0',
+            "listen on TCP without TLS: nothing is encrypted or authenticated, and anyone who "
+                    + "can reach the port can use the exports (logged as a warning at every start)");
+    static final OptionSpec ALLOW_UID = OptionSpec.valued("allow-uid", '\0', "UIDS",
+            "users who may connect to the unix sockets, as uids: 0,1000; repeatable (default: 0, "
+                    + "root only; naming others makes the socket file mode 0666, and each peer's uid is checked)");
+    static final OptionSpec ALLOW_CID = OptionSpec.valued("allow-cid", '\0', "CIDS",
+            "vsock peers that may connect, as CIDs: 3,4, or 'any'; repeatable; needed to listen on vsock");
     static final OptionSpec WHITELIST = OptionSpec.valued("whitelist", 'w', "FILE",
             "the whitelist of exported paths and allowed operations (default: " + QtfsdConfig.DEFAULT_WHITELIST + ")");
     static final OptionSpec CONFIG = OptionSpec.valued("config", 'c', "FILE",
@@ -65,12 +80,14 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
     static final OptionSpec VERSION = OptionSpec.flag("version", 'V', "print the version and exit");
 
     public static final List<OptionSpec> OPTIONS = List.of(LISTEN, WHITELIST, CONFIG, WORKERS, MAX_CONNECTIONS,
-            MAX_FRAME_SIZE, HEARTBEAT, SESSION_GRACE, RUN_DIR, LOG_LEVEL, CHECK, HELP, VERSION);
-    /** The options that may also be set in a config file. */
-    static final List<OptionSpec> FILE_SETTINGS = List.of(LISTEN, WHITELIST, WORKERS, MAX_CONNECTIONS,
-            MAX_FRAME_SIZE, HEARTBEAT, SESSION_GRACE, RUN_DIR, LOG_LEVEL);
+            MAX_FRAME_SIZE, HEARTBEAT, SESSION_GRACE, RUN_DIR, TLS_DIR, INSECURE_TCP, ALLOW_UID, ALLOW_CID, LOG_LEVEL, CHECK, HELP, VERSION);
     /** Longest heartbeat interval and grace period accepted: a day. */
     private static final long MAX_LIVENESS_SECONDS = 86400;
+    /** The options that may also be set in a config file. */
+    static final List<OptionSpec> FILE_SETTINGS = List.of(LISTEN, WHITELIST, WORKERS, MAX_CONNECTIONS,
+            MAX_FRAME_SIZE, HEARTBEAT, SESSION_GRACE, RUN_DIR, TLS_DIR, INSECURE_TCP, ALLOW_UID, ALLOW_CID, LOG_LEVEL);
+    /** Options that add up when repeated; given on the command line, they replace the config file's. */
+    private static final List<OptionSpec> LISTS = List.of(LISTEN, ALLOW_UID, ALLOW_CID);
 
     public static QtfsdArguments parse(List<String> args) throws UsageException {
         ParsedArguments parsed = new ArgumentParser(OPTIONS).parse(args);
@@ -93,8 +110,9 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
                 settings.add(new Setting(spec, e.value(), e.where() + ": " + e.key(), base));
             }
         }
-        boolean listenOnCommandLine = parsed.has(LISTEN);
-        if (listenOnCommandLine) settings.removeIf(s -> s.spec == LISTEN);
+        for (OptionSpec list : LISTS) {
+            if (parsed.has(list)) settings.removeIf(s -> s.spec == list);
+        }
         for (ParsedArguments.Occurrence o : parsed.options()) {
             if (FILE_SETTINGS.contains(o.spec())) settings.add(new Setting(o.spec(), o.value(), o.spelled(), null));
         }
@@ -107,10 +125,16 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
 
     private static QtfsdArguments build(Mode mode, List<Setting> settings) throws UsageException {
         List<Address> listen = new ArrayList<>();
+        List<Setting> uids = new ArrayList<>();
+        List<Setting> cids = new ArrayList<>();
         Map<OptionSpec, Setting> last = new LinkedHashMap<>();
         for (Setting s : settings) {
             if (s.spec == LISTEN) {
                 listen.add(address(s.what, s.value));
+            } else if (s.spec == ALLOW_UID) {
+                uids.add(s);
+            } else if (s.spec == ALLOW_CID) {
+                cids.add(s);
             } else {
                 last.put(s.spec, s);
             }
@@ -124,6 +148,8 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
         LogLevel logLevel = LogLevel.INFO;
         Duration heartbeat = Liveness.DEFAULT_HEARTBEAT;
         Duration grace = Liveness.DEFAULT_SESSION_GRACE;
+        Path tlsDir = AcceptPolicy.defaults().tlsDir();
+        boolean insecureTcp = false;
         for (Setting s : last.values()) {
             if (s.spec == WHITELIST) whitelist = path(s.what, s.value, s.base);
             else if (s.spec == RUN_DIR) runDir = path(s.what, s.value, s.base);
@@ -131,12 +157,58 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
             else if (s.spec == MAX_CONNECTIONS) maxConnections = NumberOption.integer(s.what, s.value, 1, 65536);
             else if (s.spec == MAX_FRAME_SIZE) maxFrameSize = NumberOption.bytes(s.what, s.value, MIN_FRAME_SIZE, MAX_FRAME_SIZE_LIMIT);
             else if (s.spec == LOG_LEVEL) logLevel = logLevel(s.what, s.value);
+            else if (s.spec == TLS_DIR) tlsDir = path(s.what, s.value, s.base);
+            else if (s.spec == INSECURE_TCP) insecureTcp = flag(s.what, s.value);
             else if (s.spec == HEARTBEAT) heartbeat = NumberOption.seconds(s.what, s.value, MAX_LIVENESS_SECONDS);
             else if (s.spec == SESSION_GRACE) grace = NumberOption.seconds(s.what, s.value, MAX_LIVENESS_SECONDS);
         }
-        return new QtfsdArguments(mode,
-                new QtfsdConfig(List.copyOf(listen), whitelist, workers, maxConnections, maxFrameSize, runDir),
-                logLevel, new Liveness(heartbeat, grace));
+        AcceptPolicy policy = new AcceptPolicy(tlsDir, insecureTcp, allowedUids(uids), allowedCids(cids));
+        try {
+            return new QtfsdArguments(mode,
+                    new QtfsdConfig(List.copyOf(listen), whitelist, workers, maxConnections, maxFrameSize, runDir, policy),
+                    logLevel, new Liveness(heartbeat, grace));
+        } catch (IllegalArgumentException e) {
+            // what the settings leave open, e.g. vsock without --allow-cid
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The values of every --allow-uid, or root only. */
+    private static AllowedUids allowedUids(List<Setting> given) throws UsageException {
+        if (given.isEmpty()) return AllowedUids.ROOT;
+        checkEach(given, AllowedUids.OPTION, AllowedUids::parse);
+        return AllowedUids.parse(given.stream().map(Setting::value).toList());
+    }
+
+    private static Optional<AllowedCids> allowedCids(List<Setting> given) throws UsageException {
+        if (given.isEmpty()) return Optional.empty();
+        checkEach(given, AllowedCids.OPTION, AllowedCids::parse);
+        return Optional.of(AllowedCids.parse(given.stream().map(Setting::value).toList()));
+    }
+
+    /** Parses each value alone, so that an error names where it came from ("qtfsd.conf:4: allow-uid 'x': ..."). */
+    private static void checkEach(List<Setting> given, String option, java.util.function.Consumer<String> parse) throws UsageException {
+        for (Setting s : given) {
+            try {
+                parse.accept(s.value);
+            } catch (IllegalArgumentException e) {
+                String message = e.getMessage();
+                throw new UsageException(message.startsWith(option) ? s.what + message.substring(option.length()) : s.what + ": " + message);
+            }
+        }
+    }
+
+    /**
+     * A flag given on the command line (no value), or in a config file: empty, yes/true/1 or
+     * no/false/0.
+     */
+    private static boolean flag(String what, String value) throws UsageException {
+        if (value == null) return true;
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "", "yes", "true", "1" -> true;
+            case "no", "false", "0" -> false;
+            default -> throw new UsageException(what + ": '" + value + "' is not yes or no");
+        };
     }
 
     static Address address(String what, String text) throws UsageException {

@@ -11,6 +11,7 @@ import qtfs.server.daemon.QtfsdException;
 import qtfs.server.whitelist.Section;
 import qtfs.server.whitelist.Whitelist;
 import qtfs.server.whitelist.WhitelistException;
+import qtfs.transport.AcceptPolicy;
 import qtfs.transport.Address;
 
 /** {@code qtfsd}: the qtfs server daemon, in the foreground, logging to standard error. */
@@ -26,6 +27,7 @@ public final class QtfsdMain {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (!args.isEmpty() && args.getFirst().equals("tls")) return TlsCommand.run(args.subList(1, args.size()), out, err);
         QtfsdArguments arguments;
         try {
             arguments = QtfsdArguments.parse(args);
@@ -65,6 +67,11 @@ public final class QtfsdMain {
         row(out, "heartbeat", MountSettings.seconds(arguments.liveness().heartbeat()));
         row(out, "session-grace", MountSettings.seconds(arguments.liveness().sessionGrace()));
         row(out, "run-dir", c.runDir());
+        AcceptPolicy policy = c.acceptPolicy();
+        row(out, "tcp", policy.insecureTcp() ? "plain TCP (--insecure-tcp): neither encrypted nor authenticated"
+                : "TLS 1.3 with client certificates, credential " + policy.serverCredential());
+        row(out, "allow-uid", policy.allowedUids());
+        row(out, "allow-cid", policy.allowedCids().map(Object::toString).orElse("(none: no vsock peers)"));
         row(out, "log-level", arguments.logLevel());
         // the exports first: they are what a reader looks for
         List<Section> sections = new ArrayList<>(List.of(Section.values()));
@@ -115,6 +122,7 @@ public final class QtfsdMain {
     static String help() {
         return """
                 Usage: qtfsd [OPTION]...
+                       qtfsd tls init|issue ...   (see qtfsd tls --help)
                 The qtfs server: exports the paths listed in the whitelist to qtfs clients
                 (qtfs mount, mount -t qtfs). Runs in the foreground and logs to standard error;
                 prints 'qtfsd: ready, listening on ADDR' once it accepts connections.
@@ -127,6 +135,11 @@ public final class QtfsdMain {
                 [Readdir], [Mkdir], [Rmdir], [Create], [Unlink], [Rename], [Setattr],
                 [Setxattr], ...) has 'Path=/a;/b' lines listing where its operations are
                 allowed. [Mount] lists the exported trees; qtfsd refuses to start without it.
+
+                Who may connect: on TCP, clients holding a certificate from this server's CA
+                (TLS 1.3; set up with 'qtfsd tls init', then 'qtfsd tls issue CLIENT' per
+                client); on unix sockets, the users of --allow-uid (root only by default); on
+                vsock, the CIDs of --allow-cid. Every refusal is logged, naming the peer.
 
                 Exit status: 0 after a clean shutdown, 1 if the server could not start,
                 2 for a bad command line or config file.
@@ -141,7 +154,9 @@ public final class QtfsdMain {
                     Path=/srv/share
                     [Readdir]
                     Path=/srv/share
+                  qtfsd tls init --name server.example
                   qtfsd --listen unix:/run/qtfs/qtfsd.sock --listen tcp:0.0.0.0:7000
+                  qtfsd --listen vsock:7000 --allow-cid 3
                 """;
     }
 }

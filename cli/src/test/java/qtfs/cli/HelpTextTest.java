@@ -49,6 +49,20 @@ class HelpTextTest {
     }
 
     @Test
+    void qtfsdTlsHelp() {
+        for (List<String> args : List.of(List.of("tls", "--help"), List.of("tls", "init", "-h"), List.of("tls", "issue", "--help"))) {
+            CommandRun run = CommandRun.of(QtfsdMain::run, args.toArray(String[]::new));
+            assertEquals(0, run.status());
+            assertMentions(run.out(), TlsCommand.INIT_SPECS);
+            assertMentions(run.out(), TlsCommand.ISSUE_SPECS);
+            assertTrue(run.out().contains("/etc/qtfs/tls/client.pem"), run.out());
+        }
+        String qtfsd = CommandRun.of(QtfsdMain::run, "--help").out();
+        assertTrue(qtfsd.contains("qtfsd tls init"), qtfsd);
+        assertTrue(qtfsd.contains("--allow-cid 3"), qtfsd);
+    }
+
+    @Test
     void qtfsHelpListsTheCommands() {
         for (String flag : List.of("--help", "-h", "help")) {
             CommandRun run = CommandRun.of(QtfsMain::run, flag);

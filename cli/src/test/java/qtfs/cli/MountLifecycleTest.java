@@ -211,8 +211,9 @@ class MountLifecycleTest {
         assertEquals("listen           unix:/run/qtfs/qtfsd.sock", lines.get(0));
         assertTrue(lines.contains("workers          3"), run.out());
         assertTrue(lines.contains("log-level        INFO"), run.out());
-        assertEquals("[Mount]          " + export, lines.get(7), "exports come first");
+        assertTrue(lines.contains("allow-uid        0"), run.out());
+        assertEquals("[Mount]          " + export, lines.get(10), "exports come first");
         assertTrue(lines.contains("[Kill]           (none: denied everywhere)"), run.out());
-        assertEquals(7 + Section.values().length, lines.size(), run.out());
+        assertEquals(10 + Section.values().length, lines.size(), run.out());
     }
 }

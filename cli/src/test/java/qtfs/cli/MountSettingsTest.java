@@ -107,8 +107,11 @@ class MountSettingsTest {
                 error(SERVER + ",allow_other=yes"));
         assertEquals("mount option 'log_level': log level 'x' is not one of ERROR, WARN, INFO, DEBUG",
                 error(SERVER + ",log_level=x"));
-        assertTrue(error("server=vsock:3").startsWith("mount option 'server': "));
-        assertEquals("unknown mount option 'cache' (known: server, conns, threads, attr_timeout, entry_timeout, "
+        assertEquals("mount option 'server': vsock:any:3 names no server: write vsock:CID:PORT, e.g. vsock:2:3 for the host "
+                + "of this VM", error("server=vsock:3"));
+        assertEquals("mount option 'server': bad address 'vsock:x:1': CID 'x' is not a number 0..4294967294 (or 'any')",
+                error("server=vsock:x:1"));
+        assertEquals("unknown mount option 'cache' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
                 + "allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", error(SERVER + ",cache=yes"));
     }
 
@@ -127,7 +130,7 @@ class MountSettingsTest {
         String generic = "defaults,auto,noauto,user,nouser,users,owner,group,_netdev,nofail,x-systemd.automount,"
                 + "comment=x";
         assertEquals(4, parse(MountSettings.Strictness.MOUNT_HELPER, SERVER + "," + generic).client().connections());
-        assertEquals("unknown mount option 'defaults' (known: server, conns, threads, attr_timeout, entry_timeout, "
+        assertEquals("unknown mount option 'defaults' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
                 + "allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", error(SERVER + ",defaults"));
         assertEquals("mount option 'noexec' is not supported by qtfs",
                 error(MountSettings.Strictness.MOUNT_HELPER, SERVER + ",user,noexec"));
@@ -140,7 +143,7 @@ class MountSettingsTest {
         for (MountSettings.Strictness strictness : MountSettings.Strictness.values()) {
             assertFalse(parse(strictness, SERVER + ",nosuid,nodev,exec,async,relatime").client().readOnly());
         }
-        assertEquals("unknown mount option 'nosuid' (known: server, conns, threads, attr_timeout, entry_timeout, "
+        assertEquals("unknown mount option 'nosuid' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
                 + "allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", error(SERVER + ",nosuid=1"));
     }
 
@@ -159,7 +162,8 @@ class MountSettingsTest {
     @Test
     void optionStringParsesBackToTheSameSettings() throws UsageException {
         for (String options : List.of(SERVER, "server=tcp:127.0.0.1:9,conns=3,threads=2,attr_timeout=0.125,"
-                + "entry_timeout=7,allow_other,ro,log_level=WARN,log=/tmp/x.log")) {
+                + "entry_timeout=7,allow_other,ro,log_level=WARN,log=/tmp/x.log", "server=tcp:h:1,insecure", "server=tcp:h:1,cert=/x.pem",
+                "server=vsock:2:7000")) {
             MountSettings s = parse(MountSettings.Strictness.STRICT, options);
             MountSettings again = parse(MountSettings.Strictness.STRICT, s.optionString());
             assertEquals(s.optionString(), again.optionString());
@@ -167,6 +171,38 @@ class MountSettingsTest {
             assertEquals(s.client().toString(), again.client().toString());
             assertEquals(s.logFile(), again.logFile());
         }
+    }
+
+    @Test
+    void tcpIsTlsWithTheDefaultCredentialUnlessToldOtherwise() throws UsageException {
+        ClientOptions tls = parse(MountSettings.Strictness.STRICT, "server=tcp:[::1]:7000").client();
+        assertEquals(Path.of("/etc/qtfs/tls/client.pem"), tls.tls().credential());
+        assertFalse(tls.tls().insecure());
+        assertEquals(Path.of("cred/dpu1.pem").toAbsolutePath(),
+                parse(MountSettings.Strictness.STRICT, "server=tcp:host:7000,cert=cred/dpu1.pem").client().tls().credential(),
+                "relative to where qtfs mount ran: the daemon runs in /");
+        List<String> warnings = new ArrayList<>();
+        ClientOptions plain = MountSettings.parse("/srv", "/mnt", List.of("server=tcp:host:7000,insecure"),
+                MountSettings.Strictness.STRICT, warnings::add).client();
+        assertTrue(plain.tls().insecure());
+        assertEquals(List.of("warning: mount option insecure: the connection to tcp:host:7000 is plain TCP, neither encrypted nor "
+                + "authenticated"), warnings);
+        assertTrue(parse(MountSettings.Strictness.STRICT, "server=tcp:host:7000,insecure").optionString()
+                .startsWith("server=tcp:host:7000,insecure,"));
+        assertTrue(parse(MountSettings.Strictness.STRICT, "server=tcp:host:7000,cert=/c.pem").optionString()
+                .startsWith("server=tcp:host:7000,cert=/c.pem,"));
+        assertEquals("mount options 'cert' and 'insecure' exclude each other", error("server=tcp:host:7000,cert=/c.pem,insecure"));
+        assertEquals("mount option 'insecure' is for tcp: servers only (unix:/run/qtfs/qtfsd.sock is not TLS)", error(SERVER + ",insecure"));
+        assertEquals("mount option 'cert' is for tcp: servers only (vsock:2:7000 is not TLS)", error("server=vsock:2:7000,cert=/c.pem"));
+        assertEquals("mount option 'insecure' takes no value (found 'insecure=yes')", error("server=tcp:h:1,insecure=yes"));
+        assertEquals("mount option 'cert' needs a value (cert=FILE)", error("server=tcp:h:1,cert"));
+    }
+
+    @Test
+    void vsockServersAreNamedByCidAndPort() throws UsageException {
+        ClientOptions c = parse(MountSettings.Strictness.STRICT, "server=vsock:2:7000").client();
+        assertEquals("vsock:2:7000", c.server().toString());
+        assertTrue(parse(MountSettings.Strictness.STRICT, "server=vsock:2:7000").optionString().startsWith("server=vsock:2:7000,conns="));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package qtfs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,11 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qtfs.server.daemon.Liveness;
 import qtfs.server.daemon.QtfsdConfig;
+import qtfs.sys.AllowedCids;
+import qtfs.transport.AcceptPolicy;
 import qtfs.transport.Address;
+import qtfs.transport.AllowedUids;
 
 class QtfsdArgumentsTest {
     @TempDir
@@ -130,11 +136,69 @@ class QtfsdArgumentsTest {
     }
 
     @Test
+    void whoMayConnectDefaultsToTlsAndRootOnly() throws UsageException {
+        AcceptPolicy p = parse().config().acceptPolicy();
+        assertEquals(Path.of("/etc/qtfs/tls"), p.tlsDir());
+        assertFalse(p.insecureTcp());
+        assertEquals(AllowedUids.ROOT, p.allowedUids());
+        assertEquals(Optional.empty(), p.allowedCids());
+    }
+
+    @Test
+    void securityOptionsSetThePolicy() throws UsageException {
+        AcceptPolicy p = parse("--listen", "tcp:0.0.0.0:7000", "--listen", "vsock:7000", "--tls-dir", "/srv/tls", "--insecure-tcp",
+                "--allow-uid", "0,1000", "--allow-uid=4242", "--allow-cid", "3", "--allow-cid", "4,5").config().acceptPolicy();
+        assertEquals(Path.of("/srv/tls"), p.tlsDir());
+        assertTrue(p.insecureTcp());
+        assertEquals("0,1000,4242", p.allowedUids().toString());
+        assertEquals("3,4,5", p.allowedCids().orElseThrow().toString());
+        assertEquals(AllowedCids.any(), parse("--allow-cid", "any").config().acceptPolicy().allowedCids().orElseThrow());
+        assertEquals(List.of("vsock:any:7000", "vsock:3:7000"), listen(parse("-l", "vsock:7000", "-l", "vsock:3:7000", "--allow-cid", "any").config()));
+    }
+
+    @Test
+    void badSecurityOptionsAreNamed() {
+        assertEquals("cannot listen on vsock:any:7000 without --allow-cid: qtfsd accepts vsock connections only from the CIDs it is "
+                + "told to (e.g. --allow-cid 3, or --allow-cid any)", error("--listen", "vsock:7000"));
+        assertEquals("--allow-uid 'root': 'root' is not a uid (a number 0..4294967294)", error("--allow-uid", "root"));
+        assertEquals("--allow-uid '0,,1': empty entry in the list", error("--allow-uid", "0,,1"));
+        assertEquals("--allow-cid 'x': 'x' is not a CID (a number 0..4294967294) or 'any'", error("--allow-cid", "x"));
+        assertEquals("--tls-dir: the path is empty", error("--tls-dir", ""));
+        assertEquals("option '--insecure-tcp' takes no value", error("--insecure-tcp=yes"));
+        assertEquals("--listen: bad address 'vsock:any:x': port 'x' is not a number 0..4294967294", error("--listen", "vsock:any:x"));
+    }
+
+    @Test
+    void securitySettingsComeFromTheConfigFileToo() throws IOException, UsageException {
+        Path conf = dir.resolve("secure.conf");
+        Files.writeString(conf, """
+                listen = vsock:7000
+                tls-dir = tls
+                insecure-tcp = yes
+                allow-uid = 0,1000
+                allow-cid = 3
+                """);
+        AcceptPolicy p = parse("--config", conf.toString()).config().acceptPolicy();
+        assertEquals(dir.resolve("tls"), p.tlsDir());
+        assertTrue(p.insecureTcp());
+        assertEquals("0,1000", p.allowedUids().toString());
+        assertEquals("3", p.allowedCids().orElseThrow().toString());
+        assertEquals("4", parse("--config", conf.toString(), "--allow-cid", "4").config().acceptPolicy().allowedCids().orElseThrow().toString(),
+                "--allow-cid on the command line replaces the file's");
+        Files.writeString(conf, "insecure-tcp = maybe\n");
+        assertEquals(conf + ":1: insecure-tcp: 'maybe' is not yes or no", error("--config", conf.toString()));
+        Files.writeString(conf, "insecure-tcp = no\n");
+        assertFalse(assertDoesNotThrow(() -> parse("--config", conf.toString())).config().acceptPolicy().insecureTcp());
+        Files.writeString(conf, "allow-uid = nobody\n");
+        assertEquals(conf + ":1: allow-uid 'nobody': 'nobody' is not a uid (a number 0..4294967294)", error("--config", conf.toString()));
+    }
+
+    @Test
     void configFileErrorsNameFileAndLine() throws IOException {
         Path conf = dir.resolve("bad.conf");
         Files.writeString(conf, "workers = 4\nthreads = 8\n");
         assertEquals(conf + ":2: unknown setting 'threads' (known: listen, whitelist, workers, max-connections, "
-                + "max-frame-size, heartbeat, session-grace, run-dir, log-level)", error("--config", conf.toString()));
+                + "max-frame-size, heartbeat, session-grace, run-dir, tls-dir, insecure-tcp, allow-uid, allow-cid, log-level)", error("--config", conf.toString()));
         Files.writeString(conf, "workers 4\n");
         assertEquals(conf + ":1: expected 'key = value', found 'workers 4'", error("--config", conf.toString()));
         Files.writeString(conf, "\n\nworkers = lots\n");

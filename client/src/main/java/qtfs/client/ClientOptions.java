@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import qtfs.transport.Address;
+import qtfs.transport.ClientTls;
 
 /**
  * How to mount a server directory.
@@ -17,9 +18,10 @@ import qtfs.transport.Address;
  * @param entryTimeout how long the kernel may cache name lookups
  * @param allowOther   let users other than the mounting one use the mount
  * @param readOnly     mount read-only
+ * @param tls          for a TCP server: the TLS credential to present, or plain TCP when insecure
  */
 public record ClientOptions(Address server, String serverPath, Path mountpoint, int connections, int fuseThreads,
-        Duration attrTimeout, Duration entryTimeout, boolean allowOther, boolean readOnly) {
+        Duration attrTimeout, Duration entryTimeout, boolean allowOther, boolean readOnly, ClientTls tls) {
     public static final int DEFAULT_CONNECTIONS = 4;
     public static final int DEFAULT_FUSE_THREADS = 4;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
@@ -37,6 +39,13 @@ public record ClientOptions(Address server, String serverPath, Path mountpoint, 
         if (fuseThreads < 1) throw new IllegalArgumentException("FUSE threads must be at least 1, not " + fuseThreads);
         if (attrTimeout == null || attrTimeout.isNegative()) throw new IllegalArgumentException("attr_timeout must not be negative: " + attrTimeout);
         if (entryTimeout == null || entryTimeout.isNegative()) throw new IllegalArgumentException("entry_timeout must not be negative: " + entryTimeout);
+        if (tls == null) throw new IllegalArgumentException("TLS settings missing");
+    }
+
+    /** With TLS from {@link ClientTls#DEFAULT_CREDENTIAL} for a TCP server. */
+    public ClientOptions(Address server, String serverPath, Path mountpoint, int connections, int fuseThreads,
+            Duration attrTimeout, Duration entryTimeout, boolean allowOther, boolean readOnly) {
+        this(server, serverPath, mountpoint, connections, fuseThreads, attrTimeout, entryTimeout, allowOther, readOnly, ClientTls.defaults());
     }
 
     /** Defaults for everything but the three places. */

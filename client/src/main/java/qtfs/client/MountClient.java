@@ -9,6 +9,7 @@ import qtfs.fuse.FuseMountException;
 import qtfs.fuse.FuseMountOptions;
 import qtfs.fuse.FuseSession;
 import qtfs.fuse.proto.InitFlags;
+import qtfs.transport.Connector;
 import qtfs.transport.Handshake;
 import qtfs.wire.FrameHeader;
 
@@ -52,7 +53,8 @@ public final class MountClient implements AutoCloseable {
         Handshake handshake = new Handshake(Handshake.localIdentity("qtfs"));
         List<ServerLink> links = new ArrayList<>();
         try {
-            for (int i = 0; i < options.connections(); i++) links.add(ServerLink.open(i, options.server(), handshake, recovery));
+            Connector connector = Connector.to(options.server(), options.tls());
+            for (int i = 0; i < options.connections(); i++) links.add(ServerLink.open(i, connector, handshake, recovery));
         } catch (IOException e) {
             links.forEach(ServerLink::close);
             throw new MountException("cannot mount " + what + ": " + e.getMessage(), e);

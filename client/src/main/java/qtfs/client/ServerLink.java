@@ -18,7 +18,6 @@ import qtfs.fuse.FuseSession;
 import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.Opcode;
 import qtfs.sys.Errno;
-import qtfs.transport.Address;
 import qtfs.transport.Connection;
 import qtfs.transport.Connector;
 import qtfs.transport.Deadline;
@@ -88,7 +87,7 @@ final class ServerLink {
 
     private final String name;
     private final int index;
-    private final Address server;
+    private final Connector server;
     private final Handshake handshake;
     private final Recovery recovery;
     /** Requests sent here (or waiting to be) and not answered yet, by unique. */
@@ -106,8 +105,8 @@ final class ServerLink {
     private Thread receiver;
     private ScheduledFuture<?> sweeper;
 
-    private ServerLink(int index, Address server, Handshake handshake, Recovery recovery, Connection connection) {
-        this.name = "connection " + index + " to " + server;
+    private ServerLink(int index, Connector server, Handshake handshake, Recovery recovery, Connection connection) {
+        this.name = "connection " + index + " to " + server.address();
         this.index = index;
         this.server = server;
         this.handshake = handshake;
@@ -116,12 +115,12 @@ final class ServerLink {
     }
 
     /** Connects and shakes hands; the error names the address and the reason. */
-    static ServerLink open(int index, Address server, Handshake handshake, Recovery recovery) throws IOException {
+    static ServerLink open(int index, Connector server, Handshake handshake, Recovery recovery) throws IOException {
         return new ServerLink(index, server, handshake, recovery, connectAndGreet(server, handshake));
     }
 
-    private static Connection connectAndGreet(Address server, Handshake handshake) throws IOException {
-        Connection c = connect(server);
+    private static Connection connectAndGreet(Connector server, Handshake handshake) throws IOException {
+        Connection c = server.connect(FrameHeader.DEFAULT_MAX_FRAME_SIZE);
         try {
             handshake.initiate(c, Service.FS);
         } catch (IOException e) {
@@ -129,10 +128,6 @@ final class ServerLink {
             throw e;
         }
         return c;
-    }
-
-    private static Connection connect(Address server) throws IOException {
-        return Connector.connect(server, FrameHeader.DEFAULT_MAX_FRAME_SIZE);
     }
 
     /** How long one reconnection attempt (handshake and ATTACH) may take. */
@@ -342,7 +337,7 @@ final class ServerLink {
             attempts++;
             Connection c = null;
             try {
-                c = connect(server);
+                c = server.connect(FrameHeader.DEFAULT_MAX_FRAME_SIZE);
                 int mountId;
                 // a server that accepts but does not answer (a link still half down) must not hold the attempt for long
                 try (Deadline attempt = Deadline.start(c, attemptTimeout())) {
@@ -350,7 +345,7 @@ final class ServerLink {
                         handshake.initiate(c, Service.FS);
                         mountId = attach(c, join, RequestRelay.ATTACH_TIMEOUT);
                     } catch (IOException e) {
-                        if (attempt.expired()) throw new IOException("no answer from " + server + " within " + Deadline.describe(attemptTimeout()), e);
+                        if (attempt.expired()) throw new IOException("no answer from " + server.address() + " within " + Deadline.describe(attemptTimeout()), e);
                         throw e;
                     }
                 }

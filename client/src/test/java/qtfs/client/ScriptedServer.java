@@ -66,7 +66,7 @@ final class ScriptedServer implements AutoCloseable {
         while (true) {
             Connection c;
             try {
-                c = listener.accept();
+                c = listener.accept().establish();
             } catch (IOException e) {
                 return;
             }

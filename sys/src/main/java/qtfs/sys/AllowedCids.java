@@ -90,12 +90,12 @@ public final class AllowedCids {
     }
 
     /**
-     * What the server logs when it turns a peer away:
-     * {@code "refused vsock connection from vsock:7:1035: CID 7 is not allowed (--allow-cid 3,4)"}.
+     * Why a peer is turned away, for the peer and the log line that names it
+     * ({@code "CID 7 is not allowed (--allow-cid 3,4)"}), or null when the peer is allowed.
      */
     public String refusal(VsockAddress peer) {
-        return "refused vsock connection from " + peer + ": CID " + VsockAddress.cidText(peer.cid())
-                + " is not allowed (" + OPTION + " " + this + ")";
+        if (allows(peer.cid())) return null;
+        return "CID " + VsockAddress.cidText(peer.cid()) + " is not allowed (" + OPTION + " " + this + ")";
     }
 
     /** The option value that gives this policy back: "any" or "3,4". */

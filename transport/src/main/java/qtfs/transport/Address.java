@@ -3,11 +3,14 @@ package qtfs.transport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import qtfs.sys.VsockAddress;
+
 /**
- * Where a qtfs server listens: {@code unix:PATH}, {@code tcp:HOST:PORT} or {@code tcp:[IPv6]:PORT}.
- * {@link #toString()} gives the canonical text form, which {@link #parse} reads back.
+ * Where a qtfs server listens: {@code unix:PATH}, {@code tcp:HOST:PORT}, {@code tcp:[IPv6]:PORT}
+ * or {@code vsock:CID:PORT} ({@code vsock:PORT} and {@code vsock:any:PORT} to listen on every
+ * local CID). {@link #toString()} gives the canonical text form, which {@link #parse} reads back.
  */
-public sealed interface Address permits Address.Unix, Address.Tcp {
+public sealed interface Address permits Address.Unix, Address.Tcp, Address.Vsock {
 
     /** A unix stream socket file. */
     record Unix(Path path) implements Address {
@@ -44,6 +47,21 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
     }
 
     /**
+     * An AF_VSOCK context id (the machine: 2 is a VM's host) and port, unsigned 32-bit numbers
+     * held in ints; {@link qtfs.sys.Vsock#VMADDR_CID_ANY} listens on every local CID.
+     */
+    record Vsock(int cid, int port) implements Address {
+        public VsockAddress toVsockAddress() {
+            return new VsockAddress(cid, port);
+        }
+
+        @Override
+        public String toString() {
+            return toVsockAddress().toString();
+        }
+    }
+
+    /**
      * Reads an address; the IllegalArgumentException message quotes the text and says what
      * was expected.
      */
@@ -59,9 +77,10 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
         }
         if (text.startsWith("tcp:")) return parseTcp(text, text.substring(4));
         if (text.startsWith("vsock:")) {
-            throw new IllegalArgumentException("bad address '" + text + "': vsock addresses are not supported yet; use unix:PATH or tcp:HOST:PORT");
+            VsockAddress vsock = VsockAddress.parse(text);
+            return new Vsock(vsock.cid(), vsock.port());
         }
-        throw new IllegalArgumentException("bad address '" + text + "': expected unix:PATH, tcp:HOST:PORT or tcp:[IPv6]:PORT");
+        throw new IllegalArgumentException("bad address '" + text + "': expected unix:PATH, tcp:HOST:PORT, tcp:[IPv6]:PORT or vsock:CID:PORT");
     }
 
     private static Address parseTcp(String text, String rest) {

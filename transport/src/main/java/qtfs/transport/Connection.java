@@ -3,7 +3,6 @@ package qtfs.transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.ReentrantLock;
 
 import qtfs.wire.FrameHeader;
@@ -11,7 +10,7 @@ import qtfs.wire.FrameType;
 import qtfs.wire.ProtocolException;
 
 /**
- * A framed, blocking connection over a stream socket. One thread receives; any number of
+ * A framed, blocking connection over a {@link Link} (unix or TCP socket, TLS, vsock). One thread receives; any number of
  * threads send, each frame going out whole (header and payload in one gathering write under
  * a per-connection lock). Every frame header is checked before its payload is read.
  */
@@ -19,7 +18,7 @@ public final class Connection implements AutoCloseable {
     /** Received bytes are read in large gulps, so small frames cost one read for many. */
     private static final int INITIAL_RECEIVE_BUFFER = 256 << 10;
 
-    private final SocketChannel channel;
+    private final Link channel;
     private final String peer;
     private final int maxFrameSize;
 
@@ -29,10 +28,10 @@ public final class Connection implements AutoCloseable {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ByteBuffer headerOut = ByteBuffer.allocateDirect(FrameHeader.SIZE);
 
-    Connection(SocketChannel channel, String peer, int maxFrameSize) {
+    Connection(Link channel, int maxFrameSize) {
         if (maxFrameSize < FrameHeader.SIZE) throw new IllegalArgumentException("max frame size " + maxFrameSize + " is below the header size");
         this.channel = channel;
-        this.peer = peer;
+        this.peer = channel.peer();
         this.maxFrameSize = maxFrameSize;
         this.in = ByteBuffer.allocateDirect(Math.min(INITIAL_RECEIVE_BUFFER, maxFrameSize)).limit(0);
     }
@@ -42,11 +41,16 @@ public final class Connection implements AutoCloseable {
         return peer;
     }
 
+    /** Who the transport proved the peer to be (see {@link Link#identity()}). */
+    public String identity() {
+        return channel.identity();
+    }
+
     public int maxFrameSize() {
         return maxFrameSize;
     }
 
-    SocketChannel channel() {
+    Link channel() {
         return channel;
     }
 
@@ -131,11 +135,7 @@ public final class Connection implements AutoCloseable {
     /** Closes the socket; a thread blocked in {@link #receive} or {@link #send} gets an exception. */
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing a socket fails only if it is already gone
-        }
+        channel.close();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package qtfs.transport;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -25,6 +26,8 @@ public final class Handshake {
     private static final System.Logger LOG = System.getLogger(Handshake.class.getName());
     /** How long either side waits for the other's handshake frame. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a peer refused before its HELLO may go on sending before the server hangs up. */
+    private static final Duration REFUSAL_DRAIN_TIME = Duration.ofSeconds(2);
 
     private final VersionRange versions;
     private final long features;
@@ -142,6 +145,27 @@ public final class Handshake {
         Frame f = c.receive();
         if (f.header().type() != FrameType.HELLO) throw new ProtocolException("expected HELLO, got " + f.header().type());
         return Hello.decode(f.payload());
+    }
+
+    /**
+     * Server side, when the transport already knows it will not serve the peer (its uid, its
+     * CID, plain TCP to a TLS server): refuses at once without waiting for HELLO, then reads
+     * and drops what the peer still sends, for a short while, so that it reads the REFUSE
+     * rather than a reset; closes the connection and returns the exception to throw.
+     */
+    static HandshakeException refuseBeforeHello(Connection c, int errno, String reason) {
+        HandshakeException refused = refuse(c, errno, reason);
+        try (Deadline ignored = Deadline.start(c, REFUSAL_DRAIN_TIME)) {
+            ByteBuffer sink = ByteBuffer.allocate(4096);
+            while (c.channel().read(sink.clear()) >= 0) {
+                // dropped
+            }
+        } catch (IOException e) {
+            // the peer is gone, or the drain time is over
+        } finally {
+            c.close();
+        }
+        return refused;
     }
 
     /** Sends REFUSE (best effort), ends the stream, logs, and returns the exception to throw. */

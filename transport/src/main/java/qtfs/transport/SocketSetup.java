@@ -5,9 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 
-import jdk.net.ExtendedSocketOptions;
-
-/** Socket options every qtfs connection gets, and how a peer is named in messages. */
+/** Socket options every qtfs connection gets, and how a peer and a failure are named in messages. */
 final class SocketSetup {
     private SocketSetup() {}
 
@@ -39,12 +37,11 @@ final class SocketSetup {
         }
     }
 
-    /** "unix:/run/qtfs/qtfsd.sock (user root)" for a connection accepted on a unix socket. */
-    static String unixPeer(SocketChannel ch, Address.Unix listening) {
-        try {
-            return listening + " (user " + ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName() + ")";
-        } catch (IOException | RuntimeException e) {
-            return listening + " (unknown user)";
-        }
+    /** What went wrong, for a message that already names the address. */
+    static String reason(IOException e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory: " + m;
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied: " + m;
+        return m == null ? e.getClass().getSimpleName() : m;
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class AddressTest {
 
     @Test
-    void parsesTheThreeForms() {
+    void parsesUnixAndTcpForms() {
         assertEquals(new Address.Unix(Path.of("/run/qtfs/qtfsd.sock")), Address.parse("unix:/run/qtfs/qtfsd.sock"));
         assertEquals(new Address.Tcp("10.0.0.1", 12121), Address.parse("tcp:10.0.0.1:12121"));
         assertEquals(new Address.Tcp("host.example", 0), Address.parse("tcp:host.example:0"));
@@ -27,14 +27,28 @@ class AddressTest {
     }
 
     @Test
-    void vsockIsReservedWithAClearMessage() {
-        var e = assertThrows(IllegalArgumentException.class, () -> Address.parse("vsock:2:12345"));
-        assertEquals("bad address 'vsock:2:12345': vsock addresses are not supported yet; use unix:PATH or tcp:HOST:PORT", e.getMessage());
+    void parsesVsockAddresses() {
+        assertEquals(new Address.Vsock(2, 12345), Address.parse("vsock:2:12345"));
+        assertEquals(new Address.Vsock(qtfs.sys.Vsock.VMADDR_CID_ANY, 12345), Address.parse("vsock:any:12345"));
+        assertEquals(new Address.Vsock(qtfs.sys.Vsock.VMADDR_CID_ANY, 12345), Address.parse("vsock:12345"));
+        assertEquals(new Address.Vsock((int) 4000000000L, (int) 4294967294L), Address.parse("vsock:4000000000:4294967294"));
+        for (String text : new String[] {"vsock:3:7000", "vsock:any:7000", "vsock:4000000000:1"}) {
+            assertEquals(text, Address.parse(text).toString());
+        }
+        assertEquals("vsock:any:7000", Address.parse("vsock:7000").toString());
+    }
+
+    @Test
+    void rejectsMalformedVsockAddresses() {
+        assertBad("vsock:", "bad address 'vsock:': port '' is not a number 0..4294967294");
+        assertBad("vsock:x:1", "bad address 'vsock:x:1': CID 'x' is not a number 0..4294967294 (or 'any')");
+        assertBad("vsock:3:99999999999", "bad address 'vsock:3:99999999999': port '99999999999' is not a number 0..4294967294");
+        assertBad("vsock:4294967295:1", "bad address 'vsock:4294967295:1': CID 4294967295 means any CID; write vsock:any:PORT");
     }
 
     @Test
     void rejectsMalformedAddresses() {
-        assertBad("/run/qtfs.sock", "bad address '/run/qtfs.sock': expected unix:PATH, tcp:HOST:PORT or tcp:[IPv6]:PORT");
+        assertBad("/run/qtfs.sock", "bad address '/run/qtfs.sock': expected unix:PATH, tcp:HOST:PORT, tcp:[IPv6]:PORT or vsock:CID:PORT");
         assertBad("unix:", "bad address 'unix:': unix: needs a socket path, e.g. unix:/run/qtfs/qtfsd.sock");
         assertBad("tcp:host", "bad address 'tcp:host': expected tcp:HOST:PORT");
         assertBad("tcp::80", "bad address 'tcp::80': the host is missing");

@@ -173,9 +173,10 @@ class ConnectionTest {
     @Test
     void tcpConnectionsHaveNagleOffAtBothEnds() throws Exception {
         try (Pair p = Pair.open(new Address.Tcp("127.0.0.1", 0), MAX)) {
-            assertTrue(p.client.channel().getOption(StandardSocketOptions.TCP_NODELAY), "client TCP_NODELAY");
-            assertTrue(p.server.channel().getOption(StandardSocketOptions.TCP_NODELAY), "server TCP_NODELAY");
+            assertTrue(socket(p.client).getOption(StandardSocketOptions.TCP_NODELAY), "client TCP_NODELAY");
+            assertTrue(socket(p.server).getOption(StandardSocketOptions.TCP_NODELAY), "server TCP_NODELAY");
             assertTrue(p.server.peer().startsWith("tcp:127.0.0.1:"), p.server.peer());
+            assertEquals("unauthenticated", p.server.identity());
             p.client.send(FrameType.PING, 0, 1, ByteBuffer.allocate(8));
             assertEquals(1, p.server.receive().header().requestId());
         }
@@ -184,10 +185,15 @@ class ConnectionTest {
     @Test
     void unixConnectionsGetLargeBuffersAndNameTheirPeer() throws Exception {
         try (Pair p = unixPair(MAX)) {
-            assertTrue(p.client.channel().getOption(StandardSocketOptions.SO_SNDBUF) >= 1 << 20);
-            assertTrue(p.server.channel().getOption(StandardSocketOptions.SO_RCVBUF) >= 1 << 20);
-            assertEquals("unix:" + dir.resolve("s.sock") + " (user " + System.getProperty("user.name") + ")", p.server.peer());
+            assertTrue(socket(p.client).getOption(StandardSocketOptions.SO_SNDBUF) >= 1 << 20);
+            assertTrue(((qtfs.sys.UnixChannel) ((ChannelLink<?>) p.server.channel()).channel()).receiveBufferSize() >= 1 << 20);
+            assertEquals("unix:" + dir.resolve("s.sock") + " (uid 0 gid 0 pid " + ProcessHandle.current().pid() + ")", p.server.peer());
+            assertEquals("uid 0", p.server.identity());
             assertEquals("unix:" + dir.resolve("s.sock"), p.client.peer());
         }
+    }
+
+    static java.nio.channels.SocketChannel socket(Connection c) {
+        return ((ChannelLink<?>) c.channel()).socket();
     }
 }

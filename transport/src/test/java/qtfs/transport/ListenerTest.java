@@ -17,6 +17,7 @@ import qtfs.wire.FrameHeader;
 
 class ListenerTest {
     private static final int MAX = FrameHeader.DEFAULT_MAX_FRAME_SIZE;
+    private static final AcceptPolicy PLAIN_TCP = new AcceptPolicy(AcceptPolicy.defaults().tlsDir(), true, AllowedUids.ROOT, java.util.Optional.empty());
     private TempDir dir;
 
     @BeforeEach
@@ -87,11 +88,11 @@ class ListenerTest {
 
     @Test
     void tcpPortZeroExposesTheChosenPort() throws Exception {
-        try (Listener l = Listener.bind(new Address.Tcp("127.0.0.1", 0), MAX)) {
+        try (Listener l = Listener.bind(new Address.Tcp("127.0.0.1", 0), PLAIN_TCP, MAX)) {
             Address.Tcp bound = (Address.Tcp) l.address();
             assertNotEquals(0, bound.port());
             assertEquals("127.0.0.1", bound.host());
-            try (Connection c = Connector.connect(bound, MAX)) {
+            try (Connection c = Connector.to(bound, ClientTls.plainTcp()).connect(MAX)) {
                 assertTrue(c.isOpen());
             }
         }
@@ -99,8 +100,8 @@ class ListenerTest {
 
     @Test
     void aTcpPortInUseIsNamed() throws Exception {
-        try (Listener first = Listener.bind(new Address.Tcp("127.0.0.1", 0), MAX)) {
-            var e = assertThrows(java.io.IOException.class, () -> Listener.bind(first.address(), MAX));
+        try (Listener first = Listener.bind(new Address.Tcp("127.0.0.1", 0), PLAIN_TCP, MAX)) {
+            var e = assertThrows(java.io.IOException.class, () -> Listener.bind(first.address(), PLAIN_TCP, MAX));
             assertEquals("cannot listen on " + first.address() + ": Address already in use", e.getMessage());
         }
     }
@@ -112,16 +113,18 @@ class ListenerTest {
         assertEquals("cannot connect to unix:" + missing + ": No such file or directory", unix.getMessage());
 
         int closedPort;
-        try (Listener l = Listener.bind(new Address.Tcp("127.0.0.1", 0), MAX)) {
+        try (Listener l = Listener.bind(new Address.Tcp("127.0.0.1", 0), PLAIN_TCP, MAX)) {
             closedPort = ((Address.Tcp) l.address()).port();
         }
-        var refused = assertThrows(java.io.IOException.class, () -> Connector.connect(new Address.Tcp("127.0.0.1", closedPort), MAX));
+        var refused = assertThrows(java.io.IOException.class,
+                () -> Connector.to(new Address.Tcp("127.0.0.1", closedPort), ClientTls.plainTcp()).connect(MAX));
         assertEquals("cannot connect to tcp:127.0.0.1:" + closedPort + ": Connection refused", refused.getMessage());
 
-        var unknown = assertThrows(java.io.IOException.class, () -> Connector.connect(new Address.Tcp("no-such-host.invalid", 1), MAX));
+        var unknown = assertThrows(java.io.IOException.class,
+                () -> Connector.to(new Address.Tcp("no-such-host.invalid", 1), ClientTls.plainTcp()).connect(MAX));
         assertEquals("cannot connect to tcp:no-such-host.invalid:1: unknown host no-such-host.invalid", unknown.getMessage());
 
-        var zero = assertThrows(java.io.IOException.class, () -> Connector.connect(new Address.Tcp("127.0.0.1", 0), MAX));
+        var zero = assertThrows(java.io.IOException.class, () -> Connector.to(new Address.Tcp("127.0.0.1", 0), ClientTls.plainTcp()).connect(MAX));
         assertEquals("cannot connect to tcp:127.0.0.1:0: port 0 is only for listening", zero.getMessage());
     }
 }

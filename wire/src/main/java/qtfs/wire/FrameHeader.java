@@ -35,6 +35,25 @@ public record FrameHeader(int length, FrameType type, int channel, long requestI
     public static FrameHeader decode(ByteBuffer src, int maxFrameSize) throws ProtocolException {
         if (src.remaining() < SIZE) throw new ProtocolException("frame header needs " + SIZE + " bytes, got " + src.remaining());
         ByteBuffer b = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            return check(b, maxFrameSize);
+        } catch (ProtocolException e) {
+            if (!startsLikeTls(b)) throw e;
+            throw new ProtocolException("the peer sent a TLS handshake, but this connection carries plain qtfs frames"
+                    + " (one side uses TLS, the other plain TCP)");
+        }
+    }
+
+    /**
+     * A TLS record begins with content type 22 (handshake) and major version 3. Asked only of
+     * a header that broke a rule: a valid qtfs frame may begin with the same two bytes.
+     */
+    private static boolean startsLikeTls(ByteBuffer b) {
+        int p = b.position();
+        return b.get(p) == 22 && b.get(p + 1) == 3 && b.get(p + 2) >= 1 && b.get(p + 2) <= 4;
+    }
+
+    private static FrameHeader check(ByteBuffer b, int maxFrameSize) throws ProtocolException {
         int p = b.position();
         long length = Integer.toUnsignedLong(b.getInt(p));
         int typeCode = Short.toUnsignedInt(b.getShort(p + 4));

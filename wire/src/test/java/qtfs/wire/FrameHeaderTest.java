@@ -78,6 +78,18 @@ class FrameHeaderTest {
     }
 
     @Test
+    void aTlsClientHelloIsNamedAsSuch() {
+        // a TLS 1.3 ClientHello record: handshake (22), legacy version 3.1, length 0x0200
+        ByteBuffer tls = ByteBuffer.wrap(new byte[] {22, 3, 1, 2, 0, 1, 0, 1, (byte) 0xfc, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        var e = assertThrows(ProtocolException.class, () -> FrameHeader.decode(tls, MAX));
+        assertEquals("the peer sent a TLS handshake, but this connection carries plain qtfs frames (one side uses TLS, the other plain TCP)",
+                e.getMessage());
+        // the same two bytes in front of a valid frame (length 790) are just a frame
+        assertDoesNotThrow(() -> FrameHeader.decode(header(790, 9, 0, 0, 0, 0), MAX));
+        assertEquals(22, header(790, 9, 0, 0, 0, 0).get(0));
+    }
+
+    @Test
     void rejectsAShortBuffer() {
         var e = assertThrows(ProtocolException.class, () -> FrameHeader.decode(ByteBuffer.allocate(10), MAX));
         assertEquals("frame header needs 24 bytes, got 10", e.getMessage());

@@ -17,6 +17,7 @@ import qtfs.transport.Frame;
 import qtfs.transport.Handshake;
 import qtfs.transport.HandshakeException;
 import qtfs.transport.Heartbeat;
+import qtfs.transport.Incoming;
 import qtfs.transport.PeerClosedException;
 import qtfs.wire.Attach;
 import qtfs.wire.Attached;
@@ -42,22 +43,24 @@ final class ClientConnection implements Runnable {
     private static final int SIZEOF_INTERRUPT_IN = 8;
 
     private final long id;
-    private final Connection connection;
+    private final Incoming incoming;
+    /** Set by the reader thread once the transport established the connection (TLS handshake, peer checks). */
+    private Connection connection;
     private final Qtfsd daemon;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private MountSession session;
     private volatile Thread thread;
     private volatile Heartbeat heartbeat;
 
-    ClientConnection(long id, Connection connection, Qtfsd daemon) {
+    ClientConnection(long id, Incoming incoming, Qtfsd daemon) {
         this.id = id;
-        this.connection = connection;
+        this.incoming = incoming;
         this.daemon = daemon;
     }
 
-    /** "connection #3 (unix:/run/qtfs/qtfsd.sock (user root))", for log lines. */
+    /** "connection #3 (unix:/run/qtfs/qtfsd.sock (uid 0 gid 0 pid 42))", for log lines. */
     String name() {
-        return "connection #" + id + " (" + connection.peer() + ")";
+        return "connection #" + id + " (" + (connection != null ? connection.peer() : incoming.peer()) + ")";
     }
 
     void start() {
@@ -74,8 +77,10 @@ final class ClientConnection implements Runnable {
         String reason = "closed by the server";
         System.Logger.Level level = System.Logger.Level.INFO;
         try {
+            connection = incoming.establish();
             Hello hello = daemon.handshake().accept(connection, Set.of(Service.FS));
-            LOG.log(System.Logger.Level.INFO, "{0}: client ''{1}''", name(), Handshake.printable(hello.identity()));
+            LOG.log(System.Logger.Level.INFO, "{0}: client ''{1}'', authenticated as {2}", name(), Handshake.printable(hello.identity()),
+                    connection.identity());
             awaitAttach();
             serve();
         } catch (PeerClosedException e) {
@@ -98,7 +103,7 @@ final class ClientConnection implements Runnable {
                     level = System.Logger.Level.WARNING;
                 }
             }
-            connection.close();
+            incoming.close();
             if (session != null) session.leave();
             daemon.connectionEnded(this);
             LOG.log(level, "{0} closed: {1}", name(), reason);
@@ -218,7 +223,7 @@ final class ClientConnection implements Runnable {
      * waiting for a free request slot rather than reading the socket.
      */
     void close() {
-        connection.close();
+        incoming.close();
         Thread reader = thread;
         if (reader != null) reader.interrupt();
     }

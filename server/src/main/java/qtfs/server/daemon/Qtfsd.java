@@ -24,6 +24,7 @@ import qtfs.sys.FileCalls;
 import qtfs.transport.Address;
 import qtfs.transport.Connection;
 import qtfs.transport.Handshake;
+import qtfs.transport.Incoming;
 import qtfs.transport.Listener;
 
 /**
@@ -83,7 +84,7 @@ public final class Qtfsd implements AutoCloseable {
         try {
             // modes in requests were already masked by the client's kernel: applying ours too would be wrong
             FileCalls.umask(0);
-            for (Address address : config.listen()) listeners.add(Listener.bind(address, config.maxFrameSize()));
+            for (Address address : config.listen()) listeners.add(Listener.bind(address, config.acceptPolicy(), config.maxFrameSize()));
         } catch (IOException | RuntimeException e) {
             listeners.forEach(Listener::close);
             lock.close();
@@ -119,7 +120,7 @@ public final class Qtfsd implements AutoCloseable {
 
     private void acceptLoop(Listener listener) {
         while (!closing) {
-            Connection c;
+            Incoming c;
             try {
                 c = listener.accept();
             } catch (IOException e) {
@@ -156,7 +157,7 @@ public final class Qtfsd implements AutoCloseable {
         }
     }
 
-    private void decline(Connection c, long id) {
+    private void decline(Incoming c, long id) {
         String reason = "too many connections (the limit is " + config.maxConnections() + ")";
         if (declining.incrementAndGet() > MAX_DECLINING) {
             declining.decrementAndGet();
@@ -166,7 +167,10 @@ public final class Qtfsd implements AutoCloseable {
         }
         Thread.ofPlatform().name("qtfsd-decline-" + id).daemon().start(() -> {
             try {
-                handshake.decline(c, Errno.EAGAIN, reason);
+                Connection established = c.establish();
+                handshake.decline(established, Errno.EAGAIN, reason);
+            } catch (IOException e) {
+                // not established: refused (and logged) for its own reason
             } finally {
                 c.close();
                 declining.decrementAndGet();

@@ -3,6 +3,7 @@ package qtfs.server.daemon;
 import java.nio.file.Path;
 import java.util.List;
 
+import qtfs.transport.AcceptPolicy;
 import qtfs.transport.Address;
 import qtfs.wire.FrameHeader;
 
@@ -15,9 +16,10 @@ import qtfs.wire.FrameHeader;
  * @param maxConnections connections served at once; more are refused
  * @param maxFrameSize   largest frame accepted; it bounds the clients' max write (frame size minus 64 KiB)
  * @param runDir         holds the single-instance lock {@code qtfsd.lock}
+ * @param acceptPolicy   whom the listeners accept: TLS credentials for TCP (or plain TCP), uids on unix sockets, CIDs on vsock
  */
 public record QtfsdConfig(List<Address> listen, Path whitelistFile, int workerThreads, int maxConnections,
-        int maxFrameSize, Path runDir) {
+        int maxFrameSize, Path runDir, AcceptPolicy acceptPolicy) {
     public static final Address DEFAULT_LISTEN = Address.parse("unix:/run/qtfs/qtfsd.sock");
     public static final Path DEFAULT_WHITELIST = Path.of("/etc/qtfs/whitelist");
     public static final int DEFAULT_WORKER_THREADS = 16;
@@ -32,6 +34,8 @@ public record QtfsdConfig(List<Address> listen, Path whitelistFile, int workerTh
         if (listen.isEmpty()) throw new IllegalArgumentException("qtfsd needs at least one address to listen on");
         if (whitelistFile == null) throw new IllegalArgumentException("whitelist file missing");
         if (runDir == null) throw new IllegalArgumentException("run directory missing");
+        if (acceptPolicy == null) throw new IllegalArgumentException("accept policy missing");
+        acceptPolicy.checkCovers(listen);
         if (workerThreads < 1 || workerThreads > MAX_WORKER_THREADS) {
             throw new IllegalArgumentException("worker threads must be 1.." + MAX_WORKER_THREADS + ", not " + workerThreads);
         }
@@ -40,6 +44,11 @@ public record QtfsdConfig(List<Address> listen, Path whitelistFile, int workerTh
             throw new IllegalArgumentException("max frame size must be " + (FRAME_HEADROOM + 4096) + ".." + ((64 << 20) + FRAME_HEADROOM)
                     + " bytes, not " + maxFrameSize);
         }
+    }
+
+    /** With the default accept policy ({@link AcceptPolicy#defaults()}: TLS from /etc/qtfs/tls, root only on unix sockets). */
+    public QtfsdConfig(List<Address> listen, Path whitelistFile, int workerThreads, int maxConnections, int maxFrameSize, Path runDir) {
+        this(listen, whitelistFile, workerThreads, maxConnections, maxFrameSize, runDir, AcceptPolicy.defaults());
     }
 
     /** The defaults: {@code unix:/run/qtfs/qtfsd.sock}, {@code /etc/qtfs/whitelist}, 16 workers, {@code /run/qtfs}. */

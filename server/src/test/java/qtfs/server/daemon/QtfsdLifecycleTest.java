@@ -147,12 +147,17 @@ class QtfsdLifecycleTest {
 
     @Test
     void listensOnTcpPortZeroAndReportsThePort() throws Exception {
+        java.nio.file.Path tlsDir = f.root.resolve("tls");
+        qtfs.transport.tls.TlsSetup.initServer(tlsDir, "testhost", List.of());
+        java.nio.file.Path client = qtfs.transport.tls.TlsSetup.issueClient(tlsDir, "tester", f.root.resolve("client.pem"));
         QtfsdConfig tcp = new QtfsdConfig(List.of(f.socket, new Address.Tcp("127.0.0.1", 0)), f.whitelist, 1, 4,
-                FrameHeader.DEFAULT_MAX_FRAME_SIZE, f.runDir);
+                FrameHeader.DEFAULT_MAX_FRAME_SIZE, f.runDir, new qtfs.transport.AcceptPolicy(tlsDir, false,
+                        qtfs.transport.AllowedUids.ROOT, java.util.Optional.empty()));
         Qtfsd d = f.start(tcp);
         Address.Tcp bound = (Address.Tcp) d.boundAddresses().get(1);
         assertNotEquals(0, bound.port());
-        try (var c = qtfs.transport.Connector.connect(bound, FrameHeader.DEFAULT_MAX_FRAME_SIZE)) {
+        try (var c = qtfs.transport.Connector.to(bound, qtfs.transport.ClientTls.withCredential(client))
+                .connect(FrameHeader.DEFAULT_MAX_FRAME_SIZE)) {
             assertEquals(1, new qtfs.transport.Handshake("tcp test").initiate(c, qtfs.wire.Service.FS).version());
         }
     }

@@ -86,6 +86,11 @@ public final class Credential {
         return Certificates.commonName(certificate);
     }
 
+    /** The name of the CA that signed this credential. */
+    public String caName() {
+        return Certificates.commonName(caCertificate);
+    }
+
     public Instant notAfter() {
         return certificate.getNotAfter().toInstant();
     }

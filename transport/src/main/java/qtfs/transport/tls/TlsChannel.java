@@ -82,9 +82,11 @@ public final class TlsChannel implements ByteChannel, ScatteringByteChannel, Gat
     /**
      * Server side of the handshake on an accepted connection: the client must present a
      * certificate that {@code context}'s CA signed. {@code peer} names the client in messages
-     * ({@code "tcp:10.0.0.2:41234"}). On failure the socket is closed.
+     * ({@code "tcp:10.0.0.2:41234"}). On failure the socket is closed, except when the peer
+     * does not speak TLS.
      *
-     * @throws NotTlsException the client does not speak TLS
+     * @throws NotTlsException the client does not speak TLS; the socket is left open (blocking)
+     *                         so that the server can tell the client why, in plain frames, then close it
      */
     public static TlsChannel handshakeAsServer(SocketChannel socket, SSLContext context, String peer, Duration timeout)
             throws IOException {
@@ -94,7 +96,8 @@ public final class TlsChannel implements ByteChannel, ScatteringByteChannel, Gat
     /**
      * Client side of the handshake on a connected socket. {@code host} is what the user
      * asked to connect to (a name or a literal address): the server's certificate must name
-     * it. On failure the socket is closed.
+     * it. On failure the socket is closed, except when the server does not speak TLS
+     * ({@link NotTlsException}: closing is the caller's).
      */
     public static TlsChannel handshakeAsClient(SocketChannel socket, SSLContext context, String host, int port, String peer,
             Duration timeout) throws IOException {
@@ -106,6 +109,9 @@ public final class TlsChannel implements ByteChannel, ScatteringByteChannel, Gat
         try {
             channel.handshake(timeout);
             return channel;
+        } catch (NotTlsException e) {
+            // left open: the caller may answer in its plain protocol
+            throw e;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

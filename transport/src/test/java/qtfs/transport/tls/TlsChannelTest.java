@@ -112,8 +112,15 @@ class TlsChannelTest {
             assertInstanceOf(NotTlsException.class, failure);
             assertEquals("TLS: peer " + peers.acceptedPeer + " is not speaking TLS (plain TCP client?)", failure.getMessage());
             assertTrue(failure.getMessage().matches("TLS: peer tcp:127\\.0\\.0\\.1:\\d+ is not speaking TLS \\(plain TCP client\\?\\)"));
-            // and the server hung up on it
-            assertEquals(-1, plain.read(ByteBuffer.allocate(10)));
+            // the socket is left open and blocking, so that the server can answer in plain frames
+            SocketChannel serverSide = peers.acceptedSocket;
+            assertTrue(serverSide.isOpen());
+            assertTrue(serverSide.isBlocking());
+            serverSide.write(ByteBuffer.wrap(new byte[] {'n', 'o'}));
+            serverSide.close();
+            ByteBuffer answer = ByteBuffer.allocate(10);
+            while (plain.read(answer) >= 0) { }
+            assertEquals("no", new String(answer.array(), 0, answer.position(), java.nio.charset.StandardCharsets.US_ASCII));
         }
     }
 
@@ -130,10 +137,12 @@ class TlsChannelTest {
                     // the test looks at the client
                 }
             });
-            NotTlsException e = assertThrows(NotTlsException.class, () -> TlsChannel.handshakeAsClient(
-                    SocketChannel.open(new InetSocketAddress("127.0.0.1", port)), CLIENT_CONTEXT, "127.0.0.1", port,
-                    "tcp:127.0.0.1:" + port, TlsPeers.TIMEOUT));
-            assertEquals("TLS: server tcp:127.0.0.1:" + port + " is not speaking TLS (plain TCP server?)", e.getMessage());
+            try (SocketChannel socket = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+                NotTlsException e = assertThrows(NotTlsException.class, () -> TlsChannel.handshakeAsClient(
+                        socket, CLIENT_CONTEXT, "127.0.0.1", port, "tcp:127.0.0.1:" + port, TlsPeers.TIMEOUT));
+                assertEquals("TLS: server tcp:127.0.0.1:" + port + " is not speaking TLS (plain TCP server?)", e.getMessage());
+                assertTrue(socket.isOpen(), "closing is the caller's");
+            }
             server.join(10_000);
         }
     }

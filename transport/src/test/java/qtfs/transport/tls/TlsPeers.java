@@ -23,6 +23,8 @@ final class TlsPeers implements AutoCloseable {
     final CompletableFuture<TlsChannel> accepted = new CompletableFuture<>();
     /** The peer text the server used for the accepted connection, e.g. tcp:127.0.0.1:41234. */
     volatile String acceptedPeer;
+    /** The accepted socket (closed by close() if the test left it open). */
+    volatile SocketChannel acceptedSocket;
     private final Thread acceptor;
 
     TlsPeers(SSLContext serverContext) throws IOException {
@@ -35,6 +37,7 @@ final class TlsPeers implements AutoCloseable {
         acceptor = Thread.ofPlatform().name("test-tls-acceptor").start(() -> {
             try {
                 SocketChannel ch = listener.accept();
+                acceptedSocket = ch;
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
                 acceptedPeer = "tcp:" + remote.getAddress().getHostAddress() + ":" + remote.getPort();
                 accepted.complete(TlsChannel.handshakeAsServer(ch, serverContext, acceptedPeer, handshakeTimeout));
@@ -82,5 +85,6 @@ final class TlsPeers implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (accepted.isDone() && !accepted.isCompletedExceptionally()) accepted.join().close();
+        if (acceptedSocket != null) acceptedSocket.close();
     }
 }
