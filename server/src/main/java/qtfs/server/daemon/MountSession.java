@@ -80,6 +80,11 @@ final class MountSession {
         endIfIdle();
     }
 
+    /** Whether it ended because its client did not come back within the grace period. */
+    synchronized boolean abandoned() {
+        return abandoned;
+    }
+
     /** Whether the session waits for its client to attach again. */
     synchronized boolean waitingForClient() {
         return connections == 0 && !abandoned && !ended;

@@ -113,8 +113,8 @@ final class MountSessions {
 
     private void ended(MountSession session) {
         byToken.remove(session.token, session);
-        LOG.log(System.Logger.Level.INFO, "{0} ended{1}", session,
-                grace.isZero() ? "" : " (no connection for " + Deadline.describe(grace) + "): its files and locks are released");
+        LOG.log(System.Logger.Level.INFO, "{0} ended{1}", session, session.abandoned() && !grace.isZero()
+                ? " (no connection for " + Deadline.describe(grace) + "): its files and locks are released" : "");
     }
 
     /** Ends every session (qtfsd is shutting down). */
