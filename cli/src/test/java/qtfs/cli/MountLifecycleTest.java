@@ -212,8 +212,10 @@ class MountLifecycleTest {
         assertTrue(lines.contains("workers          3"), run.out());
         assertTrue(lines.contains("log-level        INFO"), run.out());
         assertTrue(lines.contains("allow-uid        0"), run.out());
-        assertEquals("[Mount]          " + export, lines.get(10), "exports come first");
+        assertTrue(lines.contains("heartbeat        10"), run.out());
+        assertTrue(lines.contains("session-grace    60"), run.out());
+        assertEquals("[Mount]          " + export, lines.get(12), "exports come first");
         assertTrue(lines.contains("[Kill]           (none: denied everywhere)"), run.out());
-        assertEquals(10 + Section.values().length, lines.size(), run.out());
+        assertEquals(12 + Section.values().length, lines.size(), run.out());
     }
 }
