@@ -1,6 +1,7 @@
 package qtfs.server.daemon;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 
 import qtfs.fuse.proto.Opcode;
+import qtfs.fuse.proto.OutHeader;
 import qtfs.sys.Errno;
 import qtfs.transport.Connection;
 import qtfs.transport.Deadline;
@@ -45,6 +47,8 @@ final class ClientConnection implements Runnable {
     private final Qtfsd daemon;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private MountSession session;
+    /** Reply buffer for the requests this reader serves itself; allocated with the first one. */
+    private MemorySegment inlineReply;
     private volatile Thread thread;
 
     ClientConnection(long id, Connection connection, Qtfsd daemon) {
@@ -175,6 +179,11 @@ final class ClientConnection implements Runnable {
             session.fs.interrupt(request.getLong(FuseFrames.IN_HEADER_SIZE));
             return;
         }
+        MemorySegment message = MemorySegment.ofBuffer(request);
+        if (InlineRequests.servedByReader(message)) {
+            serveHere(h.requestId(), unique, message, groups);
+            return;
+        }
         inFlight.acquire();
         RequestBuffers.Lease buffer;
         try {
@@ -192,6 +201,24 @@ final class ClientConnection implements Runnable {
         } catch (RejectedExecutionException e) {
             job.rejectWith(lockWait ? Errno.ENOLCK : Errno.EIO);
         }
+    }
+
+    /**
+     * Serves a request on this reader thread, straight from the receive buffer. The session
+     * cannot end meanwhile: this connection is still attached to it.
+     */
+    private void serveHere(long requestId, long unique, MemorySegment request, int[] groups) throws IOException {
+        if (inlineReply == null) inlineReply = Arena.ofAuto().allocate(InlineRequests.REPLY_CAPACITY, 8);
+        int length;
+        try {
+            length = session.fs.handle(request, groups, inlineReply);
+            if (length < 0 || length > inlineReply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "request " + Long.toUnsignedString(unique) + " of " + session + " failed", e);
+            OutHeader.write(inlineReply, OutHeader.SIZE, -Errno.EIO, unique);
+            length = OutHeader.SIZE;
+        }
+        if (length > 0) connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, inlineReply.asSlice(0, length).asByteBuffer());
     }
 
     /**
