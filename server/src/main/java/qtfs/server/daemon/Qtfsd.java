@@ -20,7 +20,9 @@ import qtfs.server.whitelist.Section;
 import qtfs.server.whitelist.Whitelist;
 import qtfs.server.whitelist.WhitelistException;
 import qtfs.sys.Errno;
+import qtfs.sys.ErrnoException;
 import qtfs.sys.FileCalls;
+import qtfs.sys.OpenFileLimit;
 import qtfs.transport.Address;
 import qtfs.transport.Connection;
 import qtfs.transport.Handshake;
@@ -72,6 +74,7 @@ public final class Qtfsd implements AutoCloseable {
     public static Qtfsd start(QtfsdConfig config) throws QtfsdException {
         Whitelist whitelist = loadWhitelist(config.whitelistFile());
         InstanceLock lock = InstanceLock.acquire(config.runDir());
+        raiseOpenFileLimit();
         List<Listener> listeners = new ArrayList<>();
         try {
             // modes in requests were already masked by the client's kernel: applying ours too would be wrong
@@ -90,6 +93,20 @@ public final class Qtfsd implements AutoCloseable {
                 daemon.boundAddresses().stream().map(Address::toString).collect(Collectors.joining(", ")),
                 String.join(", ", whitelist.paths(Section.MOUNT)));
         return daemon;
+    }
+
+    /**
+     * Every inode a client kernel holds is an open descriptor here, and kernels keep tens of
+     * thousands of inodes cached: the default limit (often 1024 or a few thousand) runs out
+     * after a large directory listing, failing later opens with EMFILE.
+     */
+    private static void raiseOpenFileLimit() {
+        try {
+            OpenFileLimit.Limits limits = OpenFileLimit.raiseToMaximum();
+            LOG.log(System.Logger.Level.DEBUG, "open file limit {0}", limits.soft());
+        } catch (ErrnoException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot raise the open file limit: {0}", e.getMessage());
+        }
     }
 
     private static Whitelist loadWhitelist(Path file) throws QtfsdException {
