@@ -40,7 +40,7 @@ final class DirOps {
         r.struct(OpenIn.SIZE);
         Inode inode = r.inode();
         fs.policy().require(Opcode.OPENDIR, inode, Section.READDIR);
-        int fd = ProcSelf.reopen(inode.fd, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
+        int fd = ProcSelf.reopen(inode.fd(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
         inode.acquire();   // the handle's own use
         long fh = fs.handles().add(fd, inode, true);
         OpenOut.write(r.out(), 0, fh, 0);

@@ -41,7 +41,7 @@ final class FileOps {
         int clientFlags = OpenIn.flags(r.struct(OpenIn.SIZE));
         Inode inode = r.inode();
         fs.policy().require(Opcode.OPEN, inode, openSections(clientFlags));
-        int fd = ProcSelf.reopen(inode.fd, fs.openFlags().forOpen(clientFlags));
+        int fd = ProcSelf.reopen(inode.fd(), fs.openFlags().forOpen(clientFlags));
         long fh = register(fd, inode, false);
         OpenOut.write(r.out(), 0, fh, replyFlags(inode, clientFlags));
         return r.ok(OpenOut.SIZE);
@@ -56,7 +56,7 @@ final class FileOps {
         int flags = fs.openFlags().forOpen(clientFlags) | OpenFlags.O_CREAT | OpenFlags.O_NOFOLLOW
                 | (fs.openFlags().toLocal(clientFlags) & OpenFlags.O_EXCL);
         int mode = names.creationMode(OpenIn.createMode(b), OpenIn.createUmask(b));
-        int fd = FileIo.openat(parent.fd, name.cString(), flags, mode);
+        int fd = FileIo.openat(parent.fd(), name.cString(), flags, mode);
         return replyCreated(r, parent, name, fd, clientFlags);
     }
 
@@ -68,7 +68,7 @@ final class FileOps {
         int flags = (fs.openFlags().forOpen(clientFlags) & ~OpenFlags.O_CREAT)
                 | OpenFlags.O_TMPFILE_BASE | OpenFlags.O_DIRECTORY;
         int mode = names.creationMode(OpenIn.createMode(b), OpenIn.createUmask(b));
-        int fd = FileIo.openat(parent.fd, Dots.DOT, flags, mode);
+        int fd = FileIo.openat(parent.fd(), Dots.DOT, flags, mode);
         return replyCreated(r, parent, null, fd, clientFlags);
     }
 

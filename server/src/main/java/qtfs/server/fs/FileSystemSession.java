@@ -50,9 +50,9 @@ public final class FileSystemSession implements AutoCloseable {
     private volatile boolean closed;
 
     private FileSystemSession(String exportPath, int rootFd, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
-                              Arch clientArch) throws ErrnoException {
+                              Arch clientArch, DescriptorBudget budget) throws ErrnoException {
         this.exportPath = exportPath;
-        this.inodes = new InodeStore(rootFd);
+        this.inodes = new InodeStore(rootFd, budget);
         this.handles = new HandleTable();
         FsContext fs = new FsContext(inodes, handles, new Lookups(inodes), new AccessPolicy(whitelist),
                 new Replies(cacheTimes), new ClientOpenFlags(clientArch, init), init);
@@ -84,6 +84,12 @@ public final class FileSystemSession implements AutoCloseable {
      */
     public static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
                                          Arch clientArch) throws ErrnoException {
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, DescriptorBudget.forThisProcess());
+    }
+
+    /** The same with a descriptor budget of its own (tests give it a small one). */
+    static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
+                                  Arch clientArch, DescriptorBudget budget) throws ErrnoException {
         if (init.major() != 7 || init.minor() < MIN_MINOR)
             throw new ErrnoException("FUSE protocol " + init.major() + "." + init.minor() + " (qtfsd needs 7." + MIN_MINOR
                     + " or later)", Errno.EPROTO);
@@ -94,7 +100,7 @@ public final class FileSystemSession implements AutoCloseable {
             if (whitelist.exportContaining(canonical).isEmpty())
                 throw new ErrnoException("export " + canonical + " is in no [Mount] entry of " + whitelist.origin()
                         + "; refusing to serve it", Errno.EACCES);
-            return new FileSystemSession(canonical, rootFd, whitelist, init, cacheTimes, clientArch);
+            return new FileSystemSession(canonical, rootFd, whitelist, init, cacheTimes, clientArch, budget);
         } catch (ErrnoException | RuntimeException e) {
             FileIo.closeQuietly(rootFd);
             throw e;

@@ -32,7 +32,7 @@ final class XattrOps {
         if (b.byteSize() < valueAt + size)
             throw new FuseError(Errno.EINVAL, "SETXATTR value of " + size + " bytes beyond the request");
         fs.policy().require(Opcode.SETXATTR, inode, Section.SETXATTR);
-        Xattrs.set(inode.fd, name.cString(), b.asSlice(valueAt, size), size, XattrIn.setFlags(b));
+        Xattrs.set(inode.fd(), name.cString(), b.asSlice(valueAt, size), size, XattrIn.setFlags(b));
         return r.ok(0);
     }
 
@@ -42,11 +42,11 @@ final class XattrOps {
         Name name = r.string(XattrIn.GETXATTR_SIZE);
         long size = Integer.toUnsignedLong(XattrIn.getSize(b));
         if (size == 0) {
-            long needed = Xattrs.get(inode.fd, name.cString(), MemorySegment.NULL, 0);
+            long needed = Xattrs.get(inode.fd(), name.cString(), MemorySegment.NULL, 0);
             XattrIn.writeGetOut(r.out(), 0, (int) needed);
             return r.ok(XattrIn.GETXATTR_OUT_SIZE);
         }
-        return r.ok(Xattrs.get(inode.fd, name.cString(), r.out(), Math.min(size, r.replyCapacity())));
+        return r.ok(Xattrs.get(inode.fd(), name.cString(), r.out(), Math.min(size, r.replyCapacity())));
     }
 
     int listxattr(Request r) throws FuseError, ErrnoException {
@@ -54,18 +54,18 @@ final class XattrOps {
         Inode inode = r.inode();
         long size = Integer.toUnsignedLong(XattrIn.getSize(b));
         if (size == 0) {
-            long needed = Xattrs.list(inode.fd, MemorySegment.NULL, 0);
+            long needed = Xattrs.list(inode.fd(), MemorySegment.NULL, 0);
             XattrIn.writeGetOut(r.out(), 0, (int) needed);
             return r.ok(XattrIn.GETXATTR_OUT_SIZE);
         }
-        return r.ok(Xattrs.list(inode.fd, r.out(), Math.min(size, r.replyCapacity())));
+        return r.ok(Xattrs.list(inode.fd(), r.out(), Math.min(size, r.replyCapacity())));
     }
 
     int removexattr(Request r) throws FuseError, ErrnoException {
         Inode inode = r.inode();
         Name name = r.string(0);
         fs.policy().require(Opcode.REMOVEXATTR, inode, Section.SETXATTR);
-        Xattrs.remove(inode.fd, name.cString());
+        Xattrs.remove(inode.fd(), name.cString());
         return r.ok(0);
     }
 }

@@ -70,11 +70,21 @@ final class FsDriver implements AutoCloseable {
     }
 
     static FsDriver open(WhitelistText whitelist) throws Exception {
+        return open(whitelist, DescriptorBudget.forThisProcess());
+    }
+
+    /** An export that every section allows, whose inodes may hold at most {@code budget} descriptors. */
+    static FsDriver open(DescriptorBudget budget) throws Exception {
+        return open(export -> allSections(export), budget);
+    }
+
+    private static FsDriver open(WhitelistText whitelist, DescriptorBudget budget) throws Exception {
         Path base = Files.createTempDirectory(Path.of("/tmp"), "qtfs-server-test-");
         Path export = Files.createDirectory(base.resolve("export"));
         try {
             Whitelist wl = Whitelist.parse(whitelist.forExport(export), "test-whitelist");
-            return new FsDriver(base, export, FileSystemSession.open(export.toString(), wl, INIT));
+            return new FsDriver(base, export, FileSystemSession.open(export.toString(), wl, INIT, CacheTimes.DEFAULT,
+                    qtfs.sys.Arch.current(), budget));
         } catch (Exception | Error e) {
             Files.delete(export);
             Files.delete(base);
