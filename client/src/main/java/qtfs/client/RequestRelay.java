@@ -13,7 +13,9 @@ import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.InitParams;
 import qtfs.fuse.proto.Le;
 import qtfs.fuse.proto.Opcode;
+import qtfs.sys.Arch;
 import qtfs.sys.Errno;
+import qtfs.wire.Architecture;
 import qtfs.wire.Attach;
 import qtfs.wire.FrameHeader;
 import qtfs.wire.FuseFrames;
@@ -43,7 +45,7 @@ final class RequestRelay implements FuseHandler {
     @Override
     public void onInit(FuseSession session, InitParams init) {
         Attach first = new Attach(0, init.minor(), init.maxWrite(), init.flags(), options.entryTimeout(), options.attrTimeout(),
-                options.serverPath());
+                Architecture.valueOf(Arch.current().name()), options.serverPath());
         long token;
         try {
             token = links.get(0).attach(first, ATTACH_TIMEOUT);
@@ -54,7 +56,7 @@ final class RequestRelay implements FuseHandler {
             throw new IllegalStateException(e.getMessage(), e);
         }
         Attach join = new Attach(token, first.fuseMinor(), first.maxWrite(), first.fuseFlags(), first.entryTimeout(),
-                first.attrTimeout(), first.exportPath());
+                first.attrTimeout(), first.architecture(), first.exportPath());
         links.get(0).startReceiving(session, 0);
         for (int i = 1; i < links.size(); i++) {
             try {

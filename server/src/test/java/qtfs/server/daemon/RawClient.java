@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import qtfs.transport.Address;
+import qtfs.sys.Arch;
+import qtfs.wire.Architecture;
 import qtfs.wire.Attach;
 import qtfs.wire.Attached;
 import qtfs.wire.Failure;
@@ -78,7 +80,13 @@ final class RawClient implements AutoCloseable {
 
     /** Sends ATTACH; returns the answer (ATTACHED, whose mount id and token are kept, or ERROR). */
     Reply attach(long withToken, String export) throws IOException {
-        frame(FrameType.ATTACH, 0, 1, new Attach(withToken, FUSE_MINOR, MAX_WRITE, 0, Duration.ofSeconds(1), Duration.ofSeconds(1), export).encode());
+        return attach(withToken, export, Architecture.valueOf(Arch.current().name()));
+    }
+
+    /** The same for a client of {@code architecture}. */
+    Reply attach(long withToken, String export, Architecture architecture) throws IOException {
+        frame(FrameType.ATTACH, 0, 1, new Attach(withToken, FUSE_MINOR, MAX_WRITE, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                architecture, export).encode());
         Reply r = next();
         if (r.type() == FrameType.ATTACHED) {
             mountId = r.header().channel();
