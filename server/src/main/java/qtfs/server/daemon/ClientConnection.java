@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import qtfs.fuse.proto.Opcode;
 import qtfs.fuse.proto.OutHeader;
@@ -47,6 +48,8 @@ final class ClientConnection implements Runnable {
     private final Qtfsd daemon;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private MountSession session;
+    /** Why the daemon closed this connection itself, if it did. */
+    private volatile String closedBecause;
     /** Reply buffer for the requests this reader serves itself; allocated with the first one. */
     private MemorySegment inlineReply;
     private volatile Thread thread;
@@ -92,6 +95,10 @@ final class ClientConnection implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (closedBecause != null) {
+                reason = closedBecause;
+                level = System.Logger.Level.WARNING;
+            }
             connection.close();
             if (session != null) session.leave();
             daemon.connectionEnded(this);
@@ -219,6 +226,18 @@ final class ClientConnection implements Runnable {
             length = OutHeader.SIZE;
         }
         if (length > 0) connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, inlineReply.asSlice(0, length).asByteBuffer());
+    }
+
+    /**
+     * Closes the connection when a frame has waited more than {@code timeoutNanos} for the
+     * client to take it: a client that stops reading would otherwise hold the reader and every
+     * worker that answers it blocked for good.
+     */
+    void closeIfStalled(long now, long timeoutNanos) {
+        long stalled = connection.sendStalledNanos(now);
+        if (stalled <= timeoutNanos || closedBecause != null) return;
+        closedBecause = "the client has not taken a reply for " + TimeUnit.NANOSECONDS.toSeconds(stalled) + " s (it stopped reading)";
+        close();
     }
 
     /**

@@ -2,6 +2,7 @@ package qtfs.server.daemon;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,8 @@ public final class Qtfsd implements AutoCloseable {
     static final int MAX_LOCK_WAITERS = 256;
     /** Refusals of surplus connections in progress at once; beyond that they are just closed. */
     private static final int MAX_DECLINING = 16;
+    /** A client that takes no reply for this long is disconnected. */
+    static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final QtfsdConfig config;
     private final InstanceLock lock;
@@ -54,9 +58,10 @@ public final class Qtfsd implements AutoCloseable {
     private final AtomicLong lastConnectionId = new AtomicLong();
     private final List<Thread> acceptThreads = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final ScheduledExecutorService sendWatchdog;
     private volatile boolean closing;
 
-    private Qtfsd(QtfsdConfig config, Whitelist whitelist, InstanceLock lock, List<Listener> listeners) {
+    private Qtfsd(QtfsdConfig config, Whitelist whitelist, InstanceLock lock, List<Listener> listeners, Duration sendTimeout) {
         this.config = config;
         this.lock = lock;
         this.listeners = listeners;
@@ -65,6 +70,13 @@ public final class Qtfsd implements AutoCloseable {
         this.lockWaiters = new ThreadPoolExecutor(0, MAX_LOCK_WAITERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 ReplyThread.factory("qtfsd-lockwait-", config.maxFrameSize()));
         this.requestBuffers = new RequestBuffers(config.maxFrameSize(), 2 * config.workerThreads() + 4);
+        this.sendWatchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("qtfsd-send-watchdog").daemon().factory());
+        long timeoutNanos = sendTimeout.toNanos();
+        long period = Math.max(10, Math.min(1000, sendTimeout.toMillis() / 4));
+        sendWatchdog.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            for (ClientConnection c : connections) c.closeIfStalled(now, timeoutNanos);
+        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -72,6 +84,11 @@ public final class Qtfsd implements AutoCloseable {
      * starts accepting; returns once clients can connect.
      */
     public static Qtfsd start(QtfsdConfig config) throws QtfsdException {
+        return start(config, DEFAULT_SEND_TIMEOUT);
+    }
+
+    /** The same, disconnecting clients that take no reply for {@code sendTimeout}. */
+    static Qtfsd start(QtfsdConfig config, Duration sendTimeout) throws QtfsdException {
         Whitelist whitelist = loadWhitelist(config.whitelistFile());
         InstanceLock lock = InstanceLock.acquire(config.runDir());
         raiseOpenFileLimit();
@@ -85,7 +102,7 @@ public final class Qtfsd implements AutoCloseable {
             lock.close();
             throw new QtfsdException(e.getMessage(), e);
         }
-        Qtfsd daemon = new Qtfsd(config, whitelist, lock, listeners);
+        Qtfsd daemon = new Qtfsd(config, whitelist, lock, listeners, sendTimeout);
         for (Listener l : listeners) {
             daemon.acceptThreads.add(Thread.ofPlatform().name("qtfsd-accept-" + l.address()).daemon().start(() -> daemon.acceptLoop(l)));
         }
@@ -232,6 +249,7 @@ public final class Qtfsd implements AutoCloseable {
         closing = true;
         try {
             listeners.forEach(Listener::close);
+            sendWatchdog.shutdownNow();
             joinAll(acceptThreads);
             List<ClientConnection> open = List.copyOf(connections);
             open.forEach(ClientConnection::close);

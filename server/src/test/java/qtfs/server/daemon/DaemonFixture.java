@@ -3,6 +3,7 @@ package qtfs.server.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -41,6 +42,11 @@ final class DaemonFixture implements AutoCloseable {
 
     Qtfsd start(QtfsdConfig config) throws QtfsdException {
         daemon = Qtfsd.start(config);
+        return daemon;
+    }
+
+    Qtfsd start(QtfsdConfig config, Duration sendTimeout) throws QtfsdException {
+        daemon = Qtfsd.start(config, sendTimeout);
         return daemon;
     }
 
