@@ -10,6 +10,8 @@
 # $QTFS_JAVA_OPTS adds JVM options (e.g. -Xmx256m).
 
 QTFS_MIN_JAVA=25
+# mount(8) may run the helper with a bare environment
+PATH=${PATH:-/usr/sbin:/usr/bin:/sbin:/bin}
 
 # The major version of a java binary, from its JDK's release file or from -version.
 qtfs_java_major() {
@@ -85,6 +87,15 @@ qtfs_find_java() {
         echo "Install a Java $QTFS_MIN_JAVA runtime or set QTFS_JAVA to its java binary."
     } >&2
     return 1
+}
+
+# qtfsd keeps a descriptor open for every server file a client knows of (the kernel decides
+# when to forget them), so its limit goes as high as the system allows, as virtiofsd does.
+qtfs_raise_fd_limit() {
+    local max
+    max=$(cat /proc/sys/fs/nr_open 2>/dev/null) || max=1048576
+    ulimit -Hn "$max" 2>/dev/null || true   # needs root (CAP_SYS_RESOURCE); else keep the hard limit
+    ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
 }
 
 # qtfs_launch PROGRAM MAIN_CLASS ARGS...: the launcher's whole job.

@@ -335,7 +335,7 @@ def getlk(fd, kind, start, length, command=fcntl.F_GETLK, holder_pid=None):
     l_type, _, l_start, l_len, l_pid = struct.unpack(FLOCK, result)
     text = f"{LOCK_TYPES[l_type]} {l_start} {l_len}" if l_type != fcntl.F_UNLCK else "unlck"
     if holder_pid is not None and l_type != fcntl.F_UNLCK:
-        text += " pid=holder" if l_pid == holder_pid else f" pid=other({'-1' if l_pid == -1 else 'x'})"
+        text += " pid=" + ("holder" if l_pid == holder_pid else str(l_pid) if l_pid in (0, -1) else "another")
     return text
 
 

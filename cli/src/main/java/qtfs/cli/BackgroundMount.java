@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code qtfs mount} without {@code -f}: starts the same program with {@code -f} as a
@@ -48,10 +50,27 @@ public final class BackgroundMount {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // If this command is stopped (Ctrl-C, SIGTERM) before the mount is live, it takes the
+        // daemon along. The hook is in place before the daemon starts, and waits for the start
+        // to finish, so that no signal can fall between the two.
+        Object starting = new Object();
+        AtomicReference<Process> started = new AtomicReference<>();
+        AtomicBoolean handedOver = new AtomicBoolean();
+        Thread abandon = new Thread(() -> {
+            synchronized (starting) {
+                Process p = started.get();
+                if (p != null && !handedOver.get()) stop(p);
+            }
+        }, "qtfs-mount-abandon");
+        Runtime.getRuntime().addShutdownHook(abandon);
         Process child;
         try {
-            child = pb.start();
+            synchronized (starting) {
+                child = pb.start();
+                started.set(child);
+            }
         } catch (IOException e) {
+            removeHook(abandon);
             throw new CommandFailedException("cannot start the mount daemon: " + e.getMessage());
         }
         String ready = ForegroundMount.readyLine(settings.client());
@@ -60,6 +79,7 @@ public final class BackgroundMount {
         boolean live;
         try {
             live = sawReady.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            handedOver.set(live);
         } catch (TimeoutException e) {
             stop(child);
             throw new CommandFailedException("the mount of " + settings.client().serverPath() + " on "
@@ -71,6 +91,8 @@ public final class BackgroundMount {
             throw new CommandFailedException("interrupted while waiting for the mount; stopped it");
         } catch (ExecutionException e) {
             live = false;
+        } finally {
+            removeHook(abandon);
         }
         if (live) return new Started(child.pid(), log);
         int status = waitForExit(child);
@@ -91,6 +113,14 @@ public final class BackgroundMount {
             return lines.size() == 1 ? message : message + " (log: " + log + ")";
         }
         return "the mount daemon exited with status " + status + " before the mount was live:\n" + errors;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down already: the hook runs and decides for itself
+        }
     }
 
     /** The same Java, class path and JVM options, running {@code qtfs mount -f}. */
@@ -133,10 +163,11 @@ public final class BackgroundMount {
         return -1;
     }
 
+    /** SIGTERM, time for the daemon to cancel its mount attempt cleanly, then SIGKILL. */
     private static void stop(Process child) {
         child.destroy();
         try {
-            if (!child.waitFor(10, TimeUnit.SECONDS)) child.destroyForcibly();
+            if (!child.waitFor(ForegroundMount.CANCEL_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS)) child.destroyForcibly();
         } catch (InterruptedException e) {
             child.destroyForcibly();
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package qtfs.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import qtfs.client.ClientOptions;
@@ -13,6 +14,8 @@ import qtfs.client.MountException;
  */
 public final class ForegroundMount {
     private static final String PROGRAM = "qtfs";
+    /** How long a signal waits for a mount attempt to give up after being interrupted. */
+    static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(15);
 
     private ForegroundMount() {
     }
@@ -25,12 +28,17 @@ public final class ForegroundMount {
     public static int run(MountSettings settings, PrintStream out, PrintStream err) {
         DaemonLogging.install(PROGRAM, settings.logLevel(), err);
         ClientOptions options = settings.client();
-        // held while mounting, so that a signal arriving then waits and unmounts what was just mounted
+        // held while mounting, so that a signal arriving then cancels the attempt (the mount
+        // gives up when interrupted) and unmounts whatever was already mounted
         ReentrantLock mounting = new ReentrantLock();
         MountClient[] client = new MountClient[1];
+        Thread mounter = Thread.currentThread();
         Thread hook = new Thread(() -> {
             try {
-                if (!mounting.tryLock(60, TimeUnit.SECONDS)) return;
+                if (!mounting.tryLock()) {
+                    mounter.interrupt();
+                    if (!mounting.tryLock(CANCEL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) return;
+                }
             } catch (InterruptedException e) {
                 return;
             }

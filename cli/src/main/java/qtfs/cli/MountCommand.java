@@ -6,7 +6,7 @@ import java.util.List;
 /** {@code qtfs mount [-f] [-v] [-o OPTIONS]... SERVER_PATH MOUNTPOINT}. */
 final class MountCommand {
     static final OptionSpec FOREGROUND = OptionSpec.flag("foreground", 'f',
-            "stay in the foreground (log to standard error) until unmounted;\n"
+            "stay in the foreground (log to standard error) until unmounted; "
                     + "without it, qtfs mount returns once the mount is live");
     static final OptionSpec OPTIONS = OptionSpec.valued("options", 'o', "OPTIONS",
             "comma-separated mount options (below); may be repeated");
@@ -74,7 +74,7 @@ final class MountCommand {
 
                 Examples:
                   qtfs mount -o server=unix:/run/qtfs/qtfsd.sock /srv/share /mnt/share
-                  qtfs mount -f -o server=tcp:192.0.2.1:7000,attr_timeout=0,ro /var/lib/docker /mnt/docker
+                  qtfs mount -f -o server=tcp:192.0.2.1:7000,ro /var/lib/docker /mnt/docker
                 """;
     }
 }

@@ -13,7 +13,7 @@ public final class MountQtfsMain {
     static final String PROGRAM = "mount.qtfs";
 
     static final OptionSpec SLOPPY = OptionSpec.flag("sloppy", 's',
-            "ignore mount options qtfs does not know (with a warning)");
+            "ignore mount options qtfs does not know, with a warning");
     static final OptionSpec FAKE = OptionSpec.flag("fake", 'f',
             "check everything but do not mount (mount -f)");
     static final OptionSpec NO_MTAB = OptionSpec.flag("no-mtab", 'n',
@@ -105,7 +105,8 @@ public final class MountQtfsMain {
 
                 Examples:
                   mount -t qtfs -o server=unix:/run/qtfs/qtfsd.sock /srv/share /mnt/share
-                  fstab: /srv/share  /mnt/share  qtfs  server=unix:/run/qtfs/qtfsd.sock,_netdev  0  0
+                  the same in /etc/fstab:
+                    /srv/share /mnt/share qtfs server=unix:/run/qtfs/qtfsd.sock,_netdev 0 0
                 """;
     }
 }

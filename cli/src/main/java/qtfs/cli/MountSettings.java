@@ -39,21 +39,21 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
     }
 
     public static final List<Option> OPTIONS = List.of(
-            new Option("server", "ADDR", "the qtfsd to use (required): unix:PATH, tcp:HOST:PORT\nor tcp:[IPV6]:PORT"),
+            new Option("server", "ADDR", "the qtfsd to use (required): unix:PATH, tcp:HOST:PORT or tcp:[IPV6]:PORT"),
             new Option("conns", "N", "connections to the server, 1-" + ClientOptions.MAX_CONNECTIONS + " (default: "
                     + ClientOptions.DEFAULT_CONNECTIONS + ")"),
             new Option("threads", "N", "threads reading FUSE requests, 1-" + MAX_FUSE_THREADS + " (default: "
                     + ClientOptions.DEFAULT_FUSE_THREADS + ")"),
-            new Option("attr_timeout", "SECS", "how long the kernel caches file attributes, 0 disables it\n"
-                    + "(default: " + seconds(ClientOptions.DEFAULT_TIMEOUT) + "); a change made on the server\n"
+            new Option("attr_timeout", "SECS", "how long the kernel caches file attributes, 0 disables it "
+                    + "(default: " + seconds(ClientOptions.DEFAULT_TIMEOUT) + "); a change made on the server "
                     + "shows on the client within this time"),
-            new Option("entry_timeout", "SECS", "how long the kernel caches name lookups, 0 disables it\n(default: "
+            new Option("entry_timeout", "SECS", "how long the kernel caches name lookups, 0 disables it (default: "
                     + seconds(ClientOptions.DEFAULT_TIMEOUT) + ")"),
             new Option("allow_other", null, "let users other than the mounting one use the mount"),
             new Option("ro", null, "mount read-only"),
             new Option("rw", null, "mount read-write (the default)"),
             new Option("log_level", "LEVEL", "ERROR, WARN, INFO or DEBUG (default: INFO)"),
-            new Option("log", "FILE", "log file of a background mount\n(default: /run/qtfs/mount-MOUNTPOINT.log)"));
+            new Option("log", "FILE", "log file of a background mount (default: /run/qtfs/mount-MOUNTPOINT.log)"));
 
     /**
      * Options that mount(8) and fstab pass to every helper and that mean nothing to qtfs;

@@ -29,12 +29,12 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel) {
     private static final int MAX_FRAME_SIZE_LIMIT = (64 << 20) + QtfsdConfig.FRAME_HEADROOM;
 
     static final OptionSpec LISTEN = OptionSpec.valued("listen", 'l', "ADDR",
-            "listen on ADDR: unix:PATH, tcp:HOST:PORT or tcp:[IPV6]:PORT;\n"
+            "listen on ADDR: unix:PATH, tcp:HOST:PORT or tcp:[IPV6]:PORT; "
                     + "repeat for several (default: " + QtfsdConfig.DEFAULT_LISTEN + ")");
     static final OptionSpec WHITELIST = OptionSpec.valued("whitelist", 'w', "FILE",
-            "the whitelist of exported paths and allowed operations\n(default: " + QtfsdConfig.DEFAULT_WHITELIST + ")");
+            "the whitelist of exported paths and allowed operations (default: " + QtfsdConfig.DEFAULT_WHITELIST + ")");
     static final OptionSpec CONFIG = OptionSpec.valued("config", 'c', "FILE",
-            "read settings from FILE: 'key = value' lines, keys are the\n"
+            "read settings from FILE: 'key = value' lines, keys are the "
                     + "long options without dashes; the command line overrides them");
     static final OptionSpec WORKERS = OptionSpec.valued("workers", '\0', "N",
             "threads serving file-system requests, 1-" + QtfsdConfig.MAX_WORKER_THREADS
@@ -42,8 +42,9 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel) {
     static final OptionSpec MAX_CONNECTIONS = OptionSpec.valued("max-connections", '\0', "N",
             "most client connections at once, 1-65536 (default: " + QtfsdConfig.DEFAULT_MAX_CONNECTIONS + ")");
     static final OptionSpec MAX_FRAME_SIZE = OptionSpec.valued("max-frame-size", '\0', "BYTES",
-            "largest frame accepted from a client, " + MIN_FRAME_SIZE + "-" + MAX_FRAME_SIZE_LIMIT
-                    + "; suffixes K, M\n(default: " + DEFAULTS.maxFrameSize() + ")");
+            "largest frame accepted from a client, in bytes or with a suffix K or M; "
+                    + (MIN_FRAME_SIZE >> 10) + "K to " + (MAX_FRAME_SIZE_LIMIT >> 10) + "K (default: "
+                    + (DEFAULTS.maxFrameSize() >> 10) + "K, 1 MiB of data plus headers)");
     static final OptionSpec RUN_DIR = OptionSpec.valued("run-dir", '\0', "DIR",
             "directory of the single-instance lock (default: " + QtfsdConfig.DEFAULT_RUN_DIR + ")");
     static final OptionSpec LOG_LEVEL = OptionSpec.valued("log-level", '\0', "LEVEL",

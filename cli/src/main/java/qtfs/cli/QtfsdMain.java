@@ -123,15 +123,23 @@ public final class QtfsdMain {
 
                 The whitelist is an INI file: each section ([Mount], [Open], [Read], [Write],
                 [Readdir], [Mkdir], [Rmdir], [Create], [Unlink], [Rename], [Setattr],
-                [Setxattr], ...) has one line 'Path=/a;/b' listing where its operations are
+                [Setxattr], ...) has 'Path=/a;/b' lines listing where its operations are
                 allowed. [Mount] lists the exported trees; qtfsd refuses to start without it.
 
                 Exit status: 0 after a clean shutdown, 1 if the server could not start,
                 2 for a bad command line or config file.
 
-                Example:
-                  printf '[Mount]\\nPath=/srv/share\\n[Open]\\nPath=/srv/share\\n[Read]\\nPath=/srv/share\\n' > /etc/qtfs/whitelist
-                  qtfsd --listen unix:/run/qtfs/qtfsd.sock --listen tcp:127.0.0.1:7000 --log-level DEBUG
+                Example: export /srv/share read-only, on a unix socket and on TCP
+                  /etc/qtfs/whitelist:
+                    [Mount]
+                    Path=/srv/share
+                    [Open]
+                    Path=/srv/share
+                    [Read]
+                    Path=/srv/share
+                    [Readdir]
+                    Path=/srv/share
+                  qtfsd --listen unix:/run/qtfs/qtfsd.sock --listen tcp:0.0.0.0:7000
                 """;
     }
 }

@@ -17,6 +17,9 @@ class HelpTextTest {
             }
         }
         assertTrue(help.contains("Example"), "help has no example");
+        for (String line : help.lines().toList()) {
+            assertTrue(line.length() <= HelpFormatter.WIDTH, "help line wider than the terminal: " + line);
+        }
         assertTrue(help.contains("Exit status") || help.startsWith("Usage: qtfs COMMAND"), "help has no exit status");
     }
 
@@ -28,13 +31,20 @@ class HelpTextTest {
     }
 
     @Test
+    void descriptionsAreWrappedUnderTheirColumn() {
+        assertEquals(List.of("aaa bbb", "ccc", "ddd"), HelpFormatter.wrap("aaa bbb ccc\nddd", 7));
+        String table = HelpFormatter.table(List.<String[]>of(new String[] {"x=N", "one two three four"}));
+        assertTrue(table.startsWith("  x=N  one two three four\n"), table);
+    }
+
+    @Test
     void qtfsdHelp() {
         CommandRun run = CommandRun.of(QtfsdMain::run, "--help");
         assertEquals(0, run.status());
         assertEquals("", run.err());
         assertMentions(run.out(), QtfsdArguments.OPTIONS);
-        assertTrue(run.out().contains("(default: unix:/run/qtfs/qtfsd.sock)"));
-        assertTrue(run.out().contains("(default: /etc/qtfs/whitelist)"));
+        assertTrue(run.out().contains("unix:/run/qtfs/qtfsd.sock)"), "default listen address");
+        assertTrue(run.out().contains("/etc/qtfs/whitelist)"), "default whitelist");
         assertTrue(run.out().contains("[Mount]"));
     }
 

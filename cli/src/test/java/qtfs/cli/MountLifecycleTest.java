@@ -163,6 +163,28 @@ class MountLifecycleTest {
     }
 
     @Test
+    void stoppingQtfsMountBeforeTheMountIsLiveStopsItsDaemon() throws Exception {
+        // a server that accepts connections and never answers: the mount cannot become live
+        try (var silent = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            silent.bind(java.net.UnixDomainSocketAddress.of(socket));
+            Process mount = java(QtfsMain.class, "mount", "-o", "server=unix:" + socket + ",log=" + dir.resolve("m.log"),
+                    export.toString(), mnt.toString());
+            ProcessHandle daemon = null;
+            for (int i = 0; i < 600 && daemon == null; i++) {
+                daemon = mount.descendants().filter(h -> h.info().commandLine().orElse("").contains(" -f "))
+                        .findFirst().orElse(null);
+                if (daemon == null) Thread.sleep(50);
+            }
+            assertTrue(daemon != null, "qtfs mount started no daemon");
+            daemonPids.add(daemon.pid());
+            mount.destroy(); // SIGTERM, as Ctrl-C or a service manager would
+            assertTrue(mount.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(awaitExit(daemon.pid()), "the daemon of an abandoned mount is stopped");
+            assertTrue(mountAtMnt().isEmpty());
+        }
+    }
+
+    @Test
     void aSecondQtfsdWithTheSameRunDirIsRefused() throws Exception {
         startQtfsd();
         CommandRun second = CommandRun.of(QtfsdMain::run, "--listen", "unix:" + dir.resolve("other.sock"),

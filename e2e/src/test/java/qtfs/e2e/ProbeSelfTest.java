@@ -50,8 +50,10 @@ class ProbeSelfTest {
     }
 
     @Test
-    void everyScenarioNamesItsUsers() {
-        List<String> without = ProbeScripts.scenarios().stream().filter(s -> s.users().isEmpty()).map(s -> s.name()).toList();
-        assertEquals(List.of(), without);
+    void everyScenarioSaysWhatItTestsAndWhoRunsIt() {
+        List<String> incomplete = ProbeScripts.scenarios().stream()
+                .filter(s -> s.users().isEmpty() || s.summary().isBlank() || s.summary().startsWith("users:"))
+                .map(s -> s.name()).toList();
+        assertEquals(List.of(), incomplete, "scenarios without a summary line or a '# users:' line");
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -24,6 +23,7 @@ import qtfs.e2e.harness.HostTool;
 import qtfs.e2e.harness.MountedFileSystem;
 import qtfs.e2e.harness.SampleTree;
 import qtfs.e2e.harness.ScratchDir;
+import qtfs.e2e.harness.TreeListing;
 import qtfs.e2e.probe.BehaviourComparison;
 
 /**
@@ -165,7 +165,7 @@ abstract class RealProgramsSuite {
     }
 
     private static List<String> listing(Path root) {
-        return qtfs.e2e.harness.TreeListing.of(root);
+        return TreeListing.of(root);
     }
 
     // ---- sqlite ---------------------------------------------------------------------------------
@@ -181,8 +181,8 @@ abstract class RealProgramsSuite {
                 .mapToObj(w -> Command.of(HostTool.SQLITE3.path(), "-bail", db.toString()).in(dir)
                         .stdin(writerScript(w, rows)).timeout(Duration.ofSeconds(240)).start())
                 .toList();
-        for (Command.Running writer : running) {
-            CommandResult result = writer.await().requireSuccess();
+        for (CommandResult result : Command.awaitAll(running)) {
+            result.requireSuccess();
             assertEquals("", result.stderr(), "a sqlite3 writer reported an error:\n" + result.describe());
         }
         assertEquals(writers * rows + "|" + writers + "|" + writers * (rows * (rows - 1) / 2),
@@ -228,7 +228,6 @@ abstract class RealProgramsSuite {
         assertSameLines("rsync -aHAX onto the mount", source, listing(source), onMount, listing(onMount));
         String again = rsync("-aHAXn", "--checksum", "--itemize-changes", source + "/", onMount + "/");
         assertEquals("", again, "a second rsync -aHAX --checksum still found differences");
-        Files.exists(onMount);
         Path back = fresh(fs.localDir(), "rsync-back");
         rsync("-aHAX", onMount + "/", back + "/");
         assertSameLines("rsync -aHAX back from the mount", source, listing(source), back, listing(back));
@@ -291,17 +290,9 @@ abstract class RealProgramsSuite {
     }
 
     private static CommandResult make(Path dir, String... args) {
+        HostTool.AR.path(); // the Makefile runs ar: fail early, naming its package, if it is missing
         List<String> argv = new ArrayList<>(List.of(HostTool.MAKE.path(), "CC=" + HostTool.GCC.path()));
-        HostTool.AR.path();
         argv.addAll(List.of(args));
         return Command.of(argv).in(dir).run();
-    }
-
-    static String text(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -321,14 +321,14 @@ abstract class SharingSuite {
         Path clientDb = dir[0].resolve("shared.db");
         Path serverDb = dir[1].resolve("shared.db");
         RealProgramsSuite.sqlite(dir[0], clientDb, "CREATE TABLE t(writer INTEGER, n INTEGER, payload TEXT);");
-        int rows = 40;
+        int rows = 80;
         List<Command.Running> writers = IntStream.range(0, 4)
                 .mapToObj(w -> Command.of(HostTool.SQLITE3.path(), "-bail", (w % 2 == 0 ? clientDb : serverDb).toString())
                         .in(w % 2 == 0 ? dir[0] : dir[1]).stdin(RealProgramsSuite.writerScript(w, rows))
                         .timeout(Duration.ofSeconds(240)).start())
                 .toList();
-        for (Command.Running writer : writers) {
-            CommandResult result = writer.await().requireSuccess();
+        for (CommandResult result : Command.awaitAll(writers)) {
+            result.requireSuccess();
             assertEquals("", result.stderr(), "a sqlite3 writer reported an error:\n" + result.describe());
         }
         for (Path db : List.of(clientDb, serverDb)) {

@@ -18,11 +18,14 @@ def descend_creating():
 
 
 step("mkdir and chdir 25 levels of 200-byte names", descend_creating)
+step("depth reached", lambda: depth)
 step("create file at the bottom", write_file, "bottom", b"deep")
 show_stat("bottom")
 show_content("bottom")
 step("rename at the bottom", os.rename, "bottom", "renamed")
 step("symlink at the bottom", os.symlink, "renamed", "link")
+step("readlink at the bottom", os.readlink, "link")
+show_content("renamed")
 show_content("link")
 step("mkdir at the bottom", os.mkdir, "sub")
 step("readdir at the bottom", lambda: " ".join(f"{n}:{t}" for n, t, _ in read_dir(".")))

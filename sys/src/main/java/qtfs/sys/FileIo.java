@@ -28,13 +28,7 @@ public final class FileIo {
 
     /** openat(2); {@code name} is a NUL-terminated native string (see {@link NativeStrings}). */
     public static int openat(int dirfd, MemorySegment name, int flags, int mode) throws ErrnoException {
-        try {
-            return Libc.check((int) OPENAT.invokeExact(Libc.errnoState(), dirfd, name, flags, mode), "openat");
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
+        return Calls.checked("openat", () -> (int) OPENAT.invokeExact(Libc.errnoState(), dirfd, name, flags, mode));
     }
 
     /** Opens an absolute or cwd-relative path; for messages the path is named in the exception. */
@@ -50,13 +44,7 @@ public final class FileIo {
     }
 
     public static void close(int fd) throws ErrnoException {
-        try {
-            Libc.check((int) CLOSE.invokeExact(Libc.errnoState(), fd), "close");
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
+        Calls.checked("close", () -> (int) CLOSE.invokeExact(Libc.errnoState(), fd));
     }
 
     /** Closes, ignoring errors: for cleanup paths where the fd is being abandoned anyway. */
@@ -70,42 +58,18 @@ public final class FileIo {
     }
 
     public static long read(int fd, MemorySegment buf, long count) throws ErrnoException {
-        try {
-            return Libc.check((long) READ.invokeExact(Libc.errnoState(), fd, buf, count), "read");
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
+        return Calls.checked("read", () -> (long) READ.invokeExact(Libc.errnoState(), fd, buf, count));
     }
 
     public static long write(int fd, MemorySegment buf, long count) throws ErrnoException {
-        try {
-            return Libc.check((long) WRITE.invokeExact(Libc.errnoState(), fd, buf, count), "write");
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
+        return Calls.checked("write", () -> (long) WRITE.invokeExact(Libc.errnoState(), fd, buf, count));
     }
 
     public static long pread(int fd, MemorySegment buf, long count, long offset) throws ErrnoException {
-        try {
-            return Libc.check((long) PREAD.invokeExact(Libc.errnoState(), fd, buf, count, offset), "pread");
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
+        return Calls.checked("pread", () -> (long) PREAD.invokeExact(Libc.errnoState(), fd, buf, count, offset));
     }
 
     public static long pwrite(int fd, MemorySegment buf, long count, long offset) throws ErrnoException {
-        try {
-            return Libc.check((long) PWRITE.invokeExact(Libc.errnoState(), fd, buf, count, offset), "pwrite");
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
+        return Calls.checked("pwrite", () -> (long) PWRITE.invokeExact(Libc.errnoState(), fd, buf, count, offset));
     }
 }

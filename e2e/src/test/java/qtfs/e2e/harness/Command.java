@@ -97,6 +97,23 @@ public final class Command {
         }
     }
 
+    /** Waits for every command (even after one fails), then returns their results in order. */
+    public static List<CommandResult> awaitAll(List<Running> commands) {
+        List<CommandResult> results = new ArrayList<>();
+        AssertionError first = null;
+        for (Running command : commands) {
+            try {
+                results.add(command.await());
+            } catch (AssertionError e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return results;
+    }
+
     /** A started command. */
     public static final class Running {
         private final List<String> argv;

@@ -112,7 +112,10 @@ public final class DaemonProcess implements AutoCloseable {
     /** The command and the tail of the log, for failure reports. */
     public String describe() {
         String state = process.isAlive() ? "running (pid " + process.pid() + ")" : "exited with code " + process.exitValue();
-        return "--- " + name + ": " + state + "\n  command: " + String.join(" ", argv) + "\n  log " + log + ":\n"
+        String classPath = System.getProperty("java.class.path");
+        String command = argv.stream().map(arg -> arg.equals(classPath) ? "<the tests' class path>" : arg)
+                .collect(java.util.stream.Collectors.joining(" "));
+        return "--- " + name + ": " + state + "\n  command: " + command + "\n  log " + log + ":\n"
                 + Text.indent(Text.tail(log(), 150));
     }
 

@@ -26,7 +26,6 @@ public enum HostTool {
     SQLITE3("sqlite3", "sqlite3"),
     RSYNC("rsync", "rsync"),
     GETFATTR("getfattr", "attr"),
-    SETFATTR("setfattr", "attr"),
     GETFACL("getfacl", "acl"),
     SETFACL("setfacl", "acl"),
     GCC("gcc", "gcc"),

@@ -105,7 +105,7 @@ class QtfsdBadInputTest {
     void aHugeLength() throws Exception {
         try (RawClient bad = RawClient.attached(f.socket, f.export.toString())) {
             bad.raw(header(0xfffffff0L, FrameType.FUSE_REQUEST.code, bad.mountId, 7));
-            bad.raw(ByteBuffer.allocate(4096));
+            bad.rawAfterBadInput(ByteBuffer.allocate(4096));
             assertClosedByServer(bad);
         }
     }
@@ -132,7 +132,7 @@ class QtfsdBadInputTest {
             ByteBuffer h = header(FrameHeader.SIZE + 8, FrameType.PING.code, 0, 0);
             h.putInt(12, 1);
             bad.raw(h);
-            bad.raw(ByteBuffer.allocate(8));
+            bad.rawAfterBadInput(ByteBuffer.allocate(8));
             assertClosedByServer(bad);
         }
     }

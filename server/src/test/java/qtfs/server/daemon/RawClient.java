@@ -108,6 +108,18 @@ final class RawClient implements AutoCloseable {
         while (bytes.hasRemaining()) channel.write(bytes);
     }
 
+    /**
+     * Bytes sent after bad input the server may already have rejected: it may close the
+     * connection first, so a broken pipe here is one of the outcomes under test.
+     */
+    void rawAfterBadInput(ByteBuffer bytes) throws IOException {
+        try {
+            raw(bytes);
+        } catch (IOException closedByServer) {
+            // the server's verdict is checked by the caller
+        }
+    }
+
     /** The next frame; fails the test when none comes in time. EOFException when the server closed. */
     Reply next() throws IOException {
         ScheduledFuture<?> watchdog = TIMER.schedule(() -> {
