@@ -31,6 +31,7 @@ final class RequestRelay implements FuseHandler {
     private final ClientOptions options;
     private final List<ServerLink> links;
     private final CallerGroups callerGroups = new CallerGroups();
+    private final FlushTracker flushes = new FlushTracker();
     private volatile AttachException attachFailure;
 
     RequestRelay(ClientOptions options, List<ServerLink> links) {
@@ -78,6 +79,11 @@ final class RequestRelay implements FuseHandler {
     public void onRequest(FuseSession session, MemorySegment request) {
         int opcode = InHeader.opcode(request);
         long unique = InHeader.unique(request);
+        flushes.observe(request);
+        if (opcode == Opcode.FLUSH.code && !flushes.needsServer(request)) {
+            LocalReply.ok(session, unique);
+            return;
+        }
         boolean expectsReply = opcode != Opcode.FORGET.code && opcode != Opcode.BATCH_FORGET.code && opcode != Opcode.INTERRUPT.code;
         // An INTERRUPT follows the request it targets, on the same link, so it cannot overtake it.
         long routingKey = opcode == Opcode.INTERRUPT.code && request.byteSize() >= InHeader.SIZE + 8
