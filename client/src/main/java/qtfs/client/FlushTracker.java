@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import qtfs.fuse.proto.CopyFileRangeIn;
 import qtfs.fuse.proto.FallocateIn;
 import qtfs.fuse.proto.FlushIn;
-import qtfs.fuse.proto.ForgetIn;
 import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.Opcode;
 import qtfs.fuse.proto.ReleaseIn;
@@ -47,19 +46,13 @@ final class FlushTracker {
             case RELEASE -> {
                 if (body.byteSize() >= ReleaseIn.SIZE && !writtenHandles.isEmpty()) writtenHandles.remove(ReleaseIn.fh(body));
             }
-            // a forgotten node has no open file left, so no lock either
-            case FORGET -> {
-                if (!lockedNodes.isEmpty()) lockedNodes.remove(InHeader.nodeid(request));
-            }
-            case BATCH_FORGET -> {
-                if (!lockedNodes.isEmpty() && body.byteSize() >= ForgetIn.BATCH_SIZE) {
-                    long count = Math.min(Integer.toUnsignedLong(ForgetIn.batchCount(body)),
-                            (body.byteSize() - ForgetIn.BATCH_SIZE) / ForgetIn.ONE_SIZE);
-                    for (int i = 0; i < count; i++) lockedNodes.remove(ForgetIn.batchNodeid(body, i));
-                }
-            }
             default -> { }
         }
+    }
+
+    /** The kernel forgot {@code node}: no file of it is open any more, so it holds no lock either. */
+    void forget(long node) {
+        if (!lockedNodes.isEmpty()) lockedNodes.remove(node);
     }
 
     private void written(long fh) {

@@ -9,6 +9,7 @@ import qtfs.fuse.FuseMountException;
 import qtfs.fuse.FuseMountOptions;
 import qtfs.fuse.FuseSession;
 import qtfs.transport.Handshake;
+import qtfs.wire.Features;
 import qtfs.wire.FrameHeader;
 
 /**
@@ -35,7 +36,9 @@ public final class MountClient implements AutoCloseable {
      */
     public static MountClient mount(ClientOptions options) throws MountException {
         String what = options.serverPath() + " from " + options.server() + " on " + options.mountpoint();
-        Handshake handshake = new Handshake(Handshake.localIdentity("qtfs"));
+        // hints about absent extended attributes live as long as cached attributes: none without caching
+        Handshake handshake = new Handshake(Handshake.localIdentity("qtfs"),
+                options.attrTimeout().isZero() ? 0 : Features.NO_XATTRS_HINTS);
         List<ServerLink> links = new ArrayList<>();
         try {
             for (int i = 0; i < options.connections(); i++) links.add(ServerLink.open(i, options.server(), handshake));

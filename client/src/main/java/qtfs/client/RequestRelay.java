@@ -31,12 +31,13 @@ final class RequestRelay implements FuseHandler {
     private final ClientOptions options;
     private final List<ServerLink> links;
     private final CallerGroups callerGroups = new CallerGroups();
-    private final FlushTracker flushes = new FlushTracker();
+    private final LocalAnswers local;
     private volatile AttachException attachFailure;
 
     RequestRelay(ClientOptions options, List<ServerLink> links) {
         this.options = options;
         this.links = List.copyOf(links);
+        this.local = new LocalAnswers(options.attrTimeout());
     }
 
     /**
@@ -58,11 +59,11 @@ final class RequestRelay implements FuseHandler {
         }
         Attach join = new Attach(token, first.fuseMinor(), first.maxWrite(), first.fuseFlags(), first.entryTimeout(),
                 first.attrTimeout(), first.architecture(), first.exportPath());
-        links.get(0).startReceiving(session, 0);
+        links.get(0).startReceiving(session, 0, local.xattrs());
         for (int i = 1; i < links.size(); i++) {
             try {
                 links.get(i).attach(join, ATTACH_TIMEOUT);
-                links.get(i).startReceiving(session, i);
+                links.get(i).startReceiving(session, i, local.xattrs());
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0} could not join the session, carrying on without it: {1}", links.get(i), e.getMessage());
                 links.get(i).close();
@@ -79,11 +80,7 @@ final class RequestRelay implements FuseHandler {
     public void onRequest(FuseSession session, MemorySegment request) {
         int opcode = InHeader.opcode(request);
         long unique = InHeader.unique(request);
-        flushes.observe(request);
-        if (opcode == Opcode.FLUSH.code && !flushes.needsServer(request)) {
-            LocalReply.ok(session, unique);
-            return;
-        }
+        if (local.answered(session, request)) return;
         boolean expectsReply = opcode != Opcode.FORGET.code && opcode != Opcode.BATCH_FORGET.code && opcode != Opcode.INTERRUPT.code;
         // An INTERRUPT follows the request it targets, on the same link, so it cannot overtake it.
         long routingKey = opcode == Opcode.INTERRUPT.code && request.byteSize() >= InHeader.SIZE + 8

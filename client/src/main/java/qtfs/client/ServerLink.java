@@ -20,12 +20,15 @@ import qtfs.transport.PeerClosedException;
 import qtfs.wire.Attach;
 import qtfs.wire.Attached;
 import qtfs.wire.Failure;
+import qtfs.wire.Features;
 import qtfs.wire.FrameHeader;
 import qtfs.wire.FrameType;
 import qtfs.wire.FuseFrames;
+import qtfs.wire.NoXattrs;
 import qtfs.wire.Ping;
 import qtfs.wire.ProtocolException;
 import qtfs.wire.Service;
+import qtfs.wire.Welcome;
 
 /**
  * One connection of a mount to qtfsd. Requests go out from the FUSE threads; a receiver
@@ -44,23 +47,28 @@ final class ServerLink {
     private final AtomicBoolean up = new AtomicBoolean(true);
     private volatile boolean closing;
     private volatile int mountId;
+    /** Whether the server may send NO_XATTRS (agreed in the handshake). */
+    private final boolean xattrHintsAgreed;
     private FuseSession session;
+    private XattrAbsence xattrs;
 
-    private ServerLink(String name, Connection connection) {
+    private ServerLink(String name, Connection connection, boolean xattrHintsAgreed) {
         this.name = name;
         this.connection = connection;
+        this.xattrHintsAgreed = xattrHintsAgreed;
     }
 
     /** Connects and shakes hands; the error names the address and the reason. */
     static ServerLink open(int index, Address server, Handshake handshake) throws IOException {
         Connection c = Connector.connect(server, FrameHeader.DEFAULT_MAX_FRAME_SIZE);
+        Welcome welcome;
         try {
-            handshake.initiate(c, Service.FS);
+            welcome = handshake.initiate(c, Service.FS);
         } catch (IOException e) {
             c.close();
             throw e;
         }
-        return new ServerLink("connection " + index + " to " + server, c);
+        return new ServerLink("connection " + index + " to " + server, c, (welcome.features() & Features.NO_XATTRS_HINTS) != 0);
     }
 
     /** Attaches to the session {@code request} names (token 0: a new one) and returns its token. */
@@ -93,9 +101,10 @@ final class ServerLink {
         }
     }
 
-    /** Starts the receiver thread that hands replies to {@code fuse}. */
-    void startReceiving(FuseSession fuse, int index) {
+    /** Starts the receiver thread that hands replies to {@code fuse} and hints to {@code xattrs}. */
+    void startReceiving(FuseSession fuse, int index, XattrAbsence xattrs) {
         this.session = fuse;
+        this.xattrs = xattrs;
         Thread.ofPlatform().name("qtfs-link-" + index).daemon().start(this::receive);
     }
 
@@ -135,6 +144,7 @@ final class ServerLink {
                 switch (h.type()) {
                     case FUSE_REPLY -> reply(h, f.payload());
                     case FUSE_NOTIFY -> notification(h, f.payload());
+                    case NO_XATTRS -> noXattrs(h, f.payload());
                     case ERROR -> error(h, Failure.decode(f.payload(), FrameType.ERROR));
                     case PING -> pong(f);
                     case PONG -> Ping.decode(f.payload(), FrameType.PONG);
@@ -172,6 +182,12 @@ final class ServerLink {
         FuseFrames.checkReply(payload, FrameType.FUSE_NOTIFY);
         if (FuseFrames.replyUnique(payload) != 0) throw new ProtocolException("FUSE_NOTIFY with a non-zero unique");
         session.reply(MemorySegment.ofBuffer(payload));
+    }
+
+    private void noXattrs(FrameHeader h, ByteBuffer payload) throws ProtocolException {
+        checkChannel(h);
+        if (!xattrHintsAgreed) throw new ProtocolException("NO_XATTRS frame, but that feature was not agreed");
+        xattrs.learned(NoXattrs.decode(payload).nodeIds());
     }
 
     private void error(FrameHeader h, Failure failure) {

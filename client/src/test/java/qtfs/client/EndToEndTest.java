@@ -3,6 +3,7 @@ package qtfs.client;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -131,6 +133,22 @@ class EndToEndTest {
             assertNotNull(free, "the close reached the server and released the lock");
             free.channel().close();
         }
+    }
+
+    @Test
+    void extendedAttributesSetAfterAListingShowAtOnce() throws Exception {
+        Files.writeString(export.resolve("f"), "x");
+        try (Stream<Path> list = Files.list(mnt)) {
+            assertEquals(1, list.count());   // tells the client f has no extended attributes
+        }
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(mnt.resolve("f"), UserDefinedFileAttributeView.class);
+        assertEquals(List.of(), view.list());
+        view.write("tag", ByteBuffer.wrap("v".getBytes()));
+        assertEquals(List.of("tag"), view.list(), "set through the mount: seen at once");
+        ByteBuffer value = ByteBuffer.allocate(8);
+        assertEquals(1, view.read("tag", value));
+        view.delete("tag");
+        assertEquals(List.of(), view.list());
     }
 
     /** A lock attempt by a process on the server (this one, with its own descriptor): null if held elsewhere. */

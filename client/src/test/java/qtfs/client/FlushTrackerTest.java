@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
 import qtfs.fuse.proto.FlushIn;
-import qtfs.fuse.proto.ForgetIn;
 import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.LkIn;
 import qtfs.fuse.proto.Opcode;
@@ -64,9 +63,7 @@ class FlushTrackerTest {
         assertTrue(tracker.needsServer(flush(NODE, FH)));
         assertTrue(tracker.needsServer(flush(NODE, FH + 1)), "the process's locks go at any close of the file");
         assertFalse(tracker.needsServer(flush(NODE + 1, FH)));
-        MemorySegment forget = request(Opcode.FORGET, NODE, ForgetIn.SIZE);
-        ForgetIn.write(forget.asSlice(InHeader.SIZE), 1);
-        observe(forget);
+        tracker.forget(NODE);
         assertFalse(tracker.needsServer(flush(NODE, FH)));
     }
 

@@ -25,7 +25,10 @@ import qtfs.wire.Attached;
 import qtfs.wire.Failure;
 import qtfs.wire.FrameHeader;
 import qtfs.wire.FrameType;
+import qtfs.server.fs.XattrHints;
+import qtfs.wire.Features;
 import qtfs.wire.FuseFrames;
+import qtfs.wire.NoXattrs;
 import qtfs.wire.Hello;
 import qtfs.wire.ProtocolException;
 import qtfs.wire.Service;
@@ -52,6 +55,9 @@ final class ClientConnection implements Runnable {
     private volatile String closedBecause;
     /** Reply buffer for the requests this reader serves itself; allocated with the first one. */
     private MemorySegment inlineReply;
+    /** Whether the client takes NO_XATTRS frames (agreed in the handshake). */
+    private boolean xattrHintsAgreed;
+    private final XattrHints inlineHints = new XattrHints();
     private volatile Thread thread;
 
     ClientConnection(long id, Connection connection, Qtfsd daemon) {
@@ -80,6 +86,7 @@ final class ClientConnection implements Runnable {
         System.Logger.Level level = System.Logger.Level.INFO;
         try {
             Hello hello = daemon.handshake().accept(connection, Set.of(Service.FS));
+            xattrHintsAgreed = (hello.features() & daemon.handshake().features() & Features.NO_XATTRS_HINTS) != 0;
             LOG.log(System.Logger.Level.INFO, "{0}: client ''{1}''", name(), Handshake.printable(hello.identity()));
             awaitAttach();
             serve();
@@ -202,7 +209,8 @@ final class ClientConnection implements Runnable {
         MemorySegment.copy(MemorySegment.ofBuffer(request), 0, buffer.request(), 0, request.remaining());
         boolean lockWait = opcode == Opcode.SETLKW.code;
         session.begin(unique, lockWait);
-        FsRequest job = new FsRequest(session, connection, h.requestId(), unique, lockWait, groups, buffer, daemon.requestBuffers(), inFlight);
+        FsRequest job = new FsRequest(session, connection, h.requestId(), unique, lockWait, groups, buffer, daemon.requestBuffers(), inFlight,
+                xattrHintsAgreed);
         try {
             (lockWait ? daemon.lockWaiters() : daemon.workers()).execute(job);
         } catch (RejectedExecutionException e) {
@@ -218,14 +226,24 @@ final class ClientConnection implements Runnable {
         if (inlineReply == null) inlineReply = Arena.ofAuto().allocate(InlineRequests.REPLY_CAPACITY, 8);
         int length;
         try {
-            length = session.fs.handle(request, groups, inlineReply);
+            length = session.fs.handle(request, groups, inlineReply, xattrHintsAgreed ? inlineHints : null);
             if (length < 0 || length > inlineReply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "request " + Long.toUnsignedString(unique) + " of " + session + " failed", e);
             OutHeader.write(inlineReply, OutHeader.SIZE, -Errno.EIO, unique);
             length = OutHeader.SIZE;
         }
-        if (length > 0) connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, inlineReply.asSlice(0, length).asByteBuffer());
+        if (length == 0) return;
+        if (xattrHintsAgreed) sendHints(connection, session.mountId, requestId, inlineHints);
+        connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, inlineReply.asSlice(0, length).asByteBuffer());
+    }
+
+    /** Tells the client, before the reply, which nodes the request found without extended attributes. */
+    static void sendHints(Connection connection, int mountId, long requestId, XattrHints hints) throws IOException {
+        if (hints.count() == 0) return;
+        // a reply holds far fewer entries than a frame can name; beyond that a hint is merely lost
+        int n = Math.min(hints.count(), NoXattrs.MAX_NODES);
+        connection.send(FrameType.NO_XATTRS, mountId, requestId, NoXattrs.encode(hints.nodes(), n));
     }
 
     /**

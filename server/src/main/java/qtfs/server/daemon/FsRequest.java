@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Semaphore;
 
 import qtfs.fuse.proto.OutHeader;
+import qtfs.server.fs.XattrHints;
 import qtfs.sys.Errno;
 import qtfs.transport.Connection;
 import qtfs.wire.FrameType;
@@ -22,9 +23,10 @@ final class FsRequest implements Runnable {
     private final RequestBuffers.Lease buffer;
     private final RequestBuffers buffers;
     private final Semaphore inFlight;
+    private final boolean xattrHints;
 
     FsRequest(MountSession session, Connection connection, long requestId, long unique, boolean lockWait, int[] groups,
-            RequestBuffers.Lease buffer, RequestBuffers buffers, Semaphore inFlight) {
+            RequestBuffers.Lease buffer, RequestBuffers buffers, Semaphore inFlight, boolean xattrHints) {
         this.session = session;
         this.connection = connection;
         this.requestId = requestId;
@@ -34,15 +36,17 @@ final class FsRequest implements Runnable {
         this.buffer = buffer;
         this.buffers = buffers;
         this.inFlight = inFlight;
+        this.xattrHints = xattrHints;
     }
 
     @Override
     public void run() {
         try {
             MemorySegment reply = ReplyThread.buffer();
+            XattrHints hints = xattrHints ? ReplyThread.xattrHints() : null;
             int length;
             try {
-                length = session.fs.handle(buffer.request(), groups, reply);
+                length = session.fs.handle(buffer.request(), groups, reply, hints);
                 if (length < 0 || length > reply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
             } catch (RuntimeException e) {
                 // a bug in the file system must not leave the client's caller waiting forever
@@ -50,7 +54,7 @@ final class FsRequest implements Runnable {
                 OutHeader.write(reply, OutHeader.SIZE, -Errno.EIO, unique);
                 length = OutHeader.SIZE;
             }
-            if (length > 0) send(reply.asSlice(0, length));
+            if (length > 0) send(reply.asSlice(0, length), hints);
         } finally {
             buffers.give(buffer);
             inFlight.release();
@@ -58,8 +62,9 @@ final class FsRequest implements Runnable {
         }
     }
 
-    private void send(MemorySegment reply) {
+    private void send(MemorySegment reply, XattrHints hints) {
         try {
+            if (hints != null) ClientConnection.sendHints(connection, session.mountId, requestId, hints);
             connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, reply.asByteBuffer());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "reply to {0} dropped: {1}", connection.peer(), e.getMessage());
@@ -72,7 +77,7 @@ final class FsRequest implements Runnable {
             buffers.give(buffer);
             MemorySegment reply = MemorySegment.ofArray(new byte[OutHeader.SIZE]);
             OutHeader.write(reply, OutHeader.SIZE, -errno, unique);
-            send(reply);
+            send(reply, null);
         } finally {
             inFlight.release();
             session.end(unique, lockWait);

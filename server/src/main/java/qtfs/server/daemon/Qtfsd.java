@@ -29,6 +29,7 @@ import qtfs.transport.Address;
 import qtfs.transport.Connection;
 import qtfs.transport.Handshake;
 import qtfs.transport.Listener;
+import qtfs.wire.Features;
 
 /**
  * The qtfs server daemon: accepts client connections on its listeners, attaches them to mount
@@ -48,7 +49,7 @@ public final class Qtfsd implements AutoCloseable {
     private final InstanceLock lock;
     private final List<Listener> listeners;
     private final MountSessions sessions;
-    private final Handshake handshake = new Handshake(Handshake.localIdentity("qtfsd"));
+    private final Handshake handshake = new Handshake(Handshake.localIdentity("qtfsd"), Features.NO_XATTRS_HINTS);
     private final ExecutorService workers;
     private final ThreadPoolExecutor lockWaiters;
     private final RequestBuffers requestBuffers;

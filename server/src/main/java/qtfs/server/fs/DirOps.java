@@ -118,6 +118,7 @@ final class DirOps {
             try {
                 Lookups.Found found = fs.lookups().child(r, dir.inode, dir.fd, buf.asSlice(nameAt, nameLength + 1L), nameLength);
                 entrySize = fs.replies().entry(out, pos, found.inode(), found.stat());
+                r.noteIfNoXattrs(found.inode(), found.inode().fd());
             } catch (ErrnoException e) {
                 // gone or unreachable since getdents: list the name without attributes
             }

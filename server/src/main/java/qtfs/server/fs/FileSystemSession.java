@@ -121,6 +121,15 @@ public final class FileSystemSession implements AutoCloseable {
      * {@code reply} must hold at least init.maxWrite() + 4096 bytes.
      */
     public int handle(MemorySegment request, int[] groups, MemorySegment reply) {
+        return handle(request, groups, reply, null);
+    }
+
+    /**
+     * The same, also noting in {@code xattrHints} (cleared first; null: not wanted) the nodes
+     * the request found to have no extended attributes, for the client to know before the reply.
+     */
+    public int handle(MemorySegment request, int[] groups, MemorySegment reply, XattrHints xattrHints) {
+        if (xattrHints != null) xattrHints.clear();
         if (reply.byteSize() < OutHeader.SIZE || request.byteSize() < InHeader.UNIQUE + 8) {
             LOG.log(Level.WARNING, () -> "dropped a request of " + request.byteSize() + " bytes (reply buffer "
                     + reply.byteSize() + " bytes): too small to answer");
@@ -132,7 +141,7 @@ public final class FileSystemSession implements AutoCloseable {
                     + reply.byteSize() + " bytes: too small to serve");
             return op != null && takesNoReply(op) ? 0 : error(reply, InHeader.unique(request), Errno.EINVAL);
         }
-        if (!request.isNative() || !reply.isNative()) return handleCopied(request, groups, reply);
+        if (!request.isNative() || !reply.isNative()) return handleCopied(request, groups, reply, xattrHints);
 
         long unique = InHeader.unique(request);
         int opcode = InHeader.opcode(request);
@@ -148,7 +157,7 @@ public final class FileSystemSession implements AutoCloseable {
         if (closed) return takesNoReply(op) ? 0 : error(reply, unique, Errno.ENOTCONN);
 
         MemorySegment body = request.asSlice(InHeader.SIZE, bodyEnd - InHeader.SIZE);
-        try (Request r = new Request(request, body, reply, inodes, handles)) {
+        try (Request r = new Request(request, body, reply, inodes, handles, xattrHints)) {
             try {
                 if (needsCaller(op)) new CallerIdentity(r.uid, r.gid, groups == null ? new int[0] : groups).actAs();
                 return dispatch(op, r);
@@ -165,11 +174,11 @@ public final class FileSystemSession implements AutoCloseable {
         }
     }
 
-    private int handleCopied(MemorySegment request, int[] groups, MemorySegment reply) {
+    private int handleCopied(MemorySegment request, int[] groups, MemorySegment reply, XattrHints xattrHints) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment req = arena.allocate(request.byteSize(), 8).copyFrom(request);
             MemorySegment rep = arena.allocate(reply.byteSize(), 8);
-            int n = handle(req, groups, rep);
+            int n = handle(req, groups, rep, xattrHints);
             MemorySegment.copy(rep, 0, reply, 0, n);
             return n;
         }

@@ -35,6 +35,8 @@ final class Inode {
     final InodeKey key;
     /** S_IFMT bits: an inode never changes type. */
     final int type;
+    /** What its file system is like (shared by the inodes of one file system). */
+    final FileSystemKind fsKind;
     /** On procfs, sysfs, cgroup and the like: sizes are 0 and contents change under the reader. */
     final boolean volatileContent;
     private final DescriptorBudget budget;
@@ -56,12 +58,13 @@ final class Inode {
     private volatile boolean pathUnverified;
 
     /** Takes over {@code fd}, counted in {@code budget}. */
-    Inode(long nodeId, int fd, InodeKey key, int type, boolean volatileContent, DescriptorBudget budget, boolean parkable) {
+    Inode(long nodeId, int fd, InodeKey key, int type, FileSystemKind fsKind, DescriptorBudget budget, boolean parkable) {
         this.nodeId = nodeId;
         this.fd = fd;
         this.key = key;
         this.type = type;
-        this.volatileContent = volatileContent;
+        this.fsKind = fsKind;
+        this.volatileContent = fsKind.volatileContent();
         this.budget = budget;
         this.parkable = parkable;
         this.lastUsed = System.nanoTime();

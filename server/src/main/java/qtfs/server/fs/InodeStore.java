@@ -28,8 +28,7 @@ final class InodeStore {
         this.budget = budget;
         Statx st = Statx.of(rootFd);
         // the root is never parked: every path starts there
-        root = new Inode(ROOT_ID, rootFd, new InodeKey(st.dev(), st.ino()), st.type(), VolatileFileSystems.holds(rootFd), budget,
-                false);
+        root = new Inode(ROOT_ID, rootFd, new InodeKey(st.dev(), st.ino()), st.type(), FileSystemKind.of(rootFd), budget, false);
         root.lookups = 1;
         byId.put(ROOT_ID, root);
         byKey.put(root.key, root);
@@ -56,14 +55,13 @@ final class InodeStore {
      */
     Inode remember(int fd, Statx st, Inode parent, byte[] name) {
         InodeKey key = new InodeKey(st.dev(), st.ino());
-        boolean volatileContent = parent != null && parent.key.dev() == key.dev()
-                ? parent.volatileContent : VolatileFileSystems.holds(fd);
+        FileSystemKind kind = parent != null && parent.key.dev() == key.dev() ? parent.fsKind : FileSystemKind.of(fd);
         Inode[] found = new Inode[1];
         boolean[] taken = new boolean[1];
         byKey.compute(key, (k, existing) -> {
             Inode inode = existing;
             if (inode == null) {
-                inode = new Inode(nextId.getAndIncrement(), fd, k, st.type(), volatileContent, budget, !volatileContent);
+                inode = new Inode(nextId.getAndIncrement(), fd, k, st.type(), kind, budget, !kind.volatileContent());
                 byId.put(inode.nodeId, inode);
                 taken[0] = true;
             } else {

@@ -23,13 +23,16 @@ final class Request implements AutoCloseable {
     private final MemorySegment reply;
     private final InodeStore inodes;
     private final HandleTable handles;
+    /** Where to note nodes without extended attributes, or null when the caller does not want to know. */
+    private final XattrHints xattrHints;
 
     private Inode[] heldInodes = new Inode[4];
     private int heldInodeCount;
     private final OpenFile[] heldFiles = new OpenFile[2];
     private int heldFileCount;
 
-    Request(MemorySegment message, MemorySegment body, MemorySegment reply, InodeStore inodes, HandleTable handles) {
+    Request(MemorySegment message, MemorySegment body, MemorySegment reply, InodeStore inodes, HandleTable handles,
+            XattrHints xattrHints) {
         this.unique = InHeader.unique(message);
         this.nodeId = InHeader.nodeid(message);
         this.uid = InHeader.uid(message);
@@ -39,6 +42,12 @@ final class Request implements AutoCloseable {
         this.reply = reply;
         this.inodes = inodes;
         this.handles = handles;
+        this.xattrHints = xattrHints;
+    }
+
+    /** Notes {@code inode} (descriptor {@code fd}) for the client if it has no extended attributes and hints are wanted. */
+    void noteIfNoXattrs(Inode inode, int fd) {
+        if (xattrHints != null) xattrHints.noteIfNone(this, inode, fd);
     }
 
     /** The body, checked to hold at least {@code size} bytes (a fixed-size struct at its start). */

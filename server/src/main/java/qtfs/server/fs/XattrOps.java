@@ -41,24 +41,33 @@ final class XattrOps {
         Inode inode = r.inode();
         Name name = r.string(XattrIn.GETXATTR_SIZE);
         long size = Integer.toUnsignedLong(XattrIn.getSize(b));
-        if (size == 0) {
-            long needed = Xattrs.get(inode.fd(), name.cString(), MemorySegment.NULL, 0);
-            XattrIn.writeGetOut(r.out(), 0, (int) needed);
-            return r.ok(XattrIn.GETXATTR_OUT_SIZE);
+        try {
+            if (size == 0) {
+                long needed = Xattrs.get(inode.fd(), name.cString(), MemorySegment.NULL, 0);
+                XattrIn.writeGetOut(r.out(), 0, (int) needed);
+                return r.ok(XattrIn.GETXATTR_OUT_SIZE);
+            }
+            return r.ok(Xattrs.get(inode.fd(), name.cString(), r.out(), Math.min(size, r.replyCapacity())));
+        } catch (ErrnoException e) {
+            // the kernel asks for several names in a row (ls -l: two per file): the next ones may be answered at the client
+            if (e.is(Errno.ENODATA)) r.noteIfNoXattrs(inode, inode.fd());
+            throw e;
         }
-        return r.ok(Xattrs.get(inode.fd(), name.cString(), r.out(), Math.min(size, r.replyCapacity())));
     }
 
     int listxattr(Request r) throws FuseError, ErrnoException {
         MemorySegment b = r.struct(XattrIn.GETXATTR_SIZE);
         Inode inode = r.inode();
         long size = Integer.toUnsignedLong(XattrIn.getSize(b));
+        long listed;
         if (size == 0) {
-            long needed = Xattrs.list(inode.fd(), MemorySegment.NULL, 0);
-            XattrIn.writeGetOut(r.out(), 0, (int) needed);
-            return r.ok(XattrIn.GETXATTR_OUT_SIZE);
+            listed = Xattrs.list(inode.fd(), MemorySegment.NULL, 0);
+            XattrIn.writeGetOut(r.out(), 0, (int) listed);
+        } else {
+            listed = Xattrs.list(inode.fd(), r.out(), Math.min(size, r.replyCapacity()));
         }
-        return r.ok(Xattrs.list(inode.fd(), r.out(), Math.min(size, r.replyCapacity())));
+        if (listed == 0) r.noteIfNoXattrs(inode, inode.fd());
+        return r.ok(size == 0 ? XattrIn.GETXATTR_OUT_SIZE : listed);
     }
 
     int removexattr(Request r) throws FuseError, ErrnoException {

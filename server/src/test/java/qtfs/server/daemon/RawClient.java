@@ -51,6 +51,7 @@ final class RawClient implements AutoCloseable {
     final SocketChannel channel;
     int mountId;
     long token;
+    long agreedFeatures;
 
     private RawClient(SocketChannel channel) {
         this.channel = channel;
@@ -62,12 +63,18 @@ final class RawClient implements AutoCloseable {
     }
 
     static RawClient connect(Address.Unix address) throws IOException {
+        return connect(address, 0);
+    }
+
+    /** Connected and welcomed, having offered {@code features}. */
+    static RawClient connect(Address.Unix address, long features) throws IOException {
         RawClient c = open(address);
-        c.frame(FrameType.HELLO, 0, 0, new Hello(VersionRange.SUPPORTED, Service.FS, 0, "raw test client").encode());
+        c.frame(FrameType.HELLO, 0, 0, new Hello(VersionRange.SUPPORTED, Service.FS, features, "raw test client").encode());
         Reply welcome = c.next();
         if (welcome.type() != FrameType.WELCOME) {
             throw new IOException("handshake refused: " + Failure.decode(welcome.payload(), FrameType.REFUSE).reason());
         }
+        c.agreedFeatures = qtfs.wire.Welcome.decode(welcome.payload()).features();
         return c;
     }
 

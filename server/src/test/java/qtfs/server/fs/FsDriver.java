@@ -49,6 +49,8 @@ final class FsDriver implements AutoCloseable {
     final FileSystemSession fs;
     int uid, gid;
     int[] groups = new int[0];
+    /** Where requests note nodes without extended attributes; null: not asked for. */
+    XattrHints hints;
 
     private final AtomicLong unique = new AtomicLong(1);
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("fs-worker").factory());
@@ -166,7 +168,7 @@ final class FsDriver implements AutoCloseable {
             MemorySegment.copy(body, 0, req, JAVA_BYTE, InHeader.SIZE, body.length);
             MemorySegment reply = arena.allocate(MAX_WRITE + 4096 + OutHeader.SIZE, 8);
             reply.fill((byte) 0x5a);
-            int n = fs.handle(req, groups, reply);
+            int n = fs.handle(req, groups, reply, hints);
             if (n == 0) return new Reply(u, 0, MemorySegment.ofArray(new byte[0]));
             assertEquals(n, OutHeader.len(reply), "reply length field");
             assertEquals(u, OutHeader.unique(reply), "reply unique");
