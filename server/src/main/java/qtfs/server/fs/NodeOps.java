@@ -41,7 +41,13 @@ final class NodeOps {
             boolean stay = name.isDot() || parent.nodeId == InodeStore.ROOT_ID;
             found = fs.lookups().dots(r, parent, stay ? Dots.DOT : Dots.DOTDOT);
         } else {
-            found = fs.lookups().child(r, parent, name);
+            try {
+                found = fs.lookups().child(r, parent, name);
+            } catch (ErrnoException e) {
+                // a missing name the kernel may remember as missing: a create of it then needs no second lookup
+                if (e.is(Errno.ENOENT) && fs.replies().cachesMissingNames(parent)) return r.ok(fs.replies().missing(r.out(), 0));
+                throw e;
+            }
         }
         return r.ok(fs.replies().entry(r.out(), 0, found.inode(), found.stat()));
     }

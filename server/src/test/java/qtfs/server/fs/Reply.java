@@ -25,6 +25,14 @@ record Reply(long unique, int errno, MemorySegment body) {
         return this;
     }
 
+    /** A LOOKUP's answer for a missing name: a negative entry (node id 0) the kernel keeps for the entry timeout. */
+    Reply missing() {
+        assertEquals(0, nodeid(), "node id 0 means no such name");
+        assertEquals(CacheTimes.DEFAULT.entry().toSeconds(), EntryOut.entryValid(body, 0), "remembered for the entry timeout");
+        assertEquals(0, EntryOut.attrValid(body, 0));
+        return this;
+    }
+
     long nodeid() { return EntryOut.nodeid(ok().body, 0); }
     int entryNlink() { return FuseAttr.nlink(ok().body, EntryOut.ATTR); }
     int entryMode() { return FuseAttr.mode(ok().body, EntryOut.ATTR); }
