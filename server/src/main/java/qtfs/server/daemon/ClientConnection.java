@@ -194,7 +194,7 @@ final class ClientConnection implements Runnable {
             return;
         }
         MemorySegment message = MemorySegment.ofBuffer(request);
-        if (InlineRequests.servedByReader(message)) {
+        if (InlineRequests.servedByReader(message, session.fs)) {
             serveHere(h.requestId(), unique, message, groups);
             return;
         }

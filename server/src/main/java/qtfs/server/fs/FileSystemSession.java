@@ -11,6 +11,7 @@ import qtfs.fuse.proto.InterruptIn;
 import qtfs.fuse.proto.InitParams;
 import qtfs.fuse.proto.Opcode;
 import qtfs.fuse.proto.OutHeader;
+import qtfs.fuse.proto.ReadIn;
 import qtfs.server.whitelist.Whitelist;
 import qtfs.sys.Arch;
 import qtfs.sys.Errno;
@@ -18,6 +19,7 @@ import qtfs.sys.ErrnoException;
 import qtfs.sys.FileIo;
 import qtfs.sys.OpenFlags;
 import qtfs.sys.ProcSelf;
+import qtfs.sys.Statx;
 
 /**
  * One client mount served from a server directory: a FUSE low-level passthrough file
@@ -269,6 +271,18 @@ public final class FileSystemSession implements AutoCloseable {
     /** A blocked request with this unique (SETLKW) ends with EINTR; remembered briefly if it has not arrived yet. */
     public void interrupt(long unique) {
         interrupts.interrupt(unique);
+    }
+
+    /**
+     * Whether a READ (a whole request, header present) reads a regular file on a file system
+     * that answers from its disk: such a read never waits for another process, unlike one of
+     * a pipe, a device or a file like trace_pipe on /sys, which can wait for good. Unknown
+     * handles and other requests say false.
+     */
+    public boolean readsFromDisk(MemorySegment request) {
+        if (InHeader.opcode(request) != Opcode.READ.code || request.byteSize() < InHeader.SIZE + ReadIn.SIZE) return false;
+        OpenFile f = handles.peek(ReadIn.fh(request.asSlice(InHeader.SIZE)));
+        return f != null && f.inode.type == Statx.S_IFREG && !f.inode.volatileContent;
     }
 
     /** Open file and directory handles. */

@@ -19,12 +19,12 @@ import qtfs.wire.FuseFrames;
 
 /**
  * Short requests are served by the connection's reader, not queued behind the workers: with
- * the only worker busy, lookups, getattrs, opens and directory listings are still answered,
- * and a READ waits for the worker.
+ * the only worker busy, lookups, getattrs, opens and reads of regular files are still
+ * answered, and a READ of a pipe (which may wait for good) waits for the worker.
  */
 @Timeout(120)
 class QtfsdReaderServiceTest {
-    private static final int O_RDONLY = 0;
+    private static final int O_RDWR = 2;
     private DaemonFixture f;
     private RawClient client;
     private final CountDownLatch releaseWorker = new CountDownLatch(1);
@@ -33,6 +33,8 @@ class QtfsdReaderServiceTest {
     void setUp() throws Exception {
         f = new DaemonFixture();
         Files.writeString(f.export.resolve("file"), "data");
+        Process mkfifo = new ProcessBuilder("mkfifo", f.export.resolve("pipe").toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo");
         f.start(f.config(1, 16));
         client = RawClient.attached(f.socket, f.export.toString());
     }
@@ -57,25 +59,37 @@ class QtfsdReaderServiceTest {
         });
         workerTaken.await();
 
-        ByteBuffer entry = client.call(RawClient.fuse(Opcode.LOOKUP.code, 10, 1, RawClient.name("file")));
-        assertEquals(0, RawClient.error(entry));
-        long node = entry.getLong(FuseFrames.OUT_HEADER_SIZE);
-        assertEquals(0, RawClient.error(client.call(QtfsdAttachTest.getattrRoot(12))));
-        ByteBuffer openIn = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(O_RDONLY).putInt(0);
-        ByteBuffer opened = client.call(RawClient.fuse(Opcode.OPEN.code, 14, node, openIn.array()));
-        assertEquals(0, RawClient.error(opened));
-        long fh = opened.getLong(FuseFrames.OUT_HEADER_SIZE);
+        long[] file = open("file", 10);
+        assertEquals(0, RawClient.error(client.call(QtfsdAttachTest.getattrRoot(14))));
+        ByteBuffer data = client.call(read(16, file));
+        assertEquals(0, RawClient.error(data));
+        assertEquals(FuseFrames.OUT_HEADER_SIZE + 4, data.remaining(), "a regular file is read at once");
 
-        // data transfer is the workers' job: it is answered once the worker is free again
-        ByteBuffer readIn = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN).putLong(fh).putLong(0).putInt(4).putInt(0);
-        client.send(RawClient.fuse(Opcode.READ.code, 20, node, readIn.array()));
-        client.send(RawClient.fuse(Opcode.LOOKUP.code, 22, 1, RawClient.name("file")));
+        // O_RDWR: opening a pipe that way does not wait for a writer
+        long[] pipe = open("pipe", 20);
+        client.send(read(30, pipe));
+        client.send(RawClient.fuse(Opcode.LOOKUP.code, 32, 1, RawClient.name("file")));
         RawClient.Reply lookup = client.next();
-        assertEquals(22, lookup.payload().getLong(8), "the LOOKUP sent after the READ is answered first");
+        assertEquals(32, lookup.payload().getLong(8), "the LOOKUP sent after the READ of the pipe is answered first");
         releaseWorker.countDown();
         RawClient.Reply read = client.next();
         assertEquals(FrameType.FUSE_REPLY, read.type());
-        assertEquals(20, read.payload().getLong(8));
-        assertEquals(FuseFrames.OUT_HEADER_SIZE + 4, read.payload().remaining());
+        assertEquals(30, read.payload().getLong(8), "the pipe's READ is answered once the worker is free");
+    }
+
+    /** LOOKUP and OPEN (O_RDWR) of {@code name}: node id and handle. */
+    private long[] open(String name, long unique) throws IOException {
+        ByteBuffer entry = client.call(RawClient.fuse(Opcode.LOOKUP.code, unique, 1, RawClient.name(name)));
+        assertEquals(0, RawClient.error(entry));
+        long node = entry.getLong(FuseFrames.OUT_HEADER_SIZE);
+        ByteBuffer openIn = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(O_RDWR).putInt(0);
+        ByteBuffer opened = client.call(RawClient.fuse(Opcode.OPEN.code, unique + 2, node, openIn.array()));
+        assertEquals(0, RawClient.error(opened));
+        return new long[] {node, opened.getLong(FuseFrames.OUT_HEADER_SIZE)};
+    }
+
+    private static ByteBuffer read(long unique, long[] file) {
+        ByteBuffer readIn = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN).putLong(file[1]).putLong(0).putInt(4).putInt(0);
+        return RawClient.fuse(Opcode.READ.code, unique, file[0], readIn.array());
     }
 }
