@@ -25,6 +25,7 @@ import qtfs.wire.Attached;
 import qtfs.wire.Failure;
 import qtfs.wire.FrameHeader;
 import qtfs.wire.FrameType;
+import qtfs.server.fs.FileSystemSession;
 import qtfs.server.fs.XattrHints;
 import qtfs.wire.Features;
 import qtfs.wire.FuseFrames;
@@ -194,10 +195,7 @@ final class ClientConnection implements Runnable {
             return;
         }
         MemorySegment message = MemorySegment.ofBuffer(request);
-        if (InlineRequests.servedByReader(message, session.fs)) {
-            serveHere(h.requestId(), unique, message, groups);
-            return;
-        }
+        if (InlineRequests.servedByReader(message, session.fs) && servedHere(h.requestId(), unique, message, groups)) return;
         inFlight.acquire();
         RequestBuffers.Lease buffer;
         try {
@@ -219,23 +217,26 @@ final class ClientConnection implements Runnable {
     }
 
     /**
-     * Serves a request on this reader thread, straight from the receive buffer. The session
-     * cannot end meanwhile: this connection is still attached to it.
+     * Serves a request on this reader thread, straight from the receive buffer; false when it
+     * would have to wait for the disk (a read of uncached data), for a worker to serve it. The
+     * session cannot end meanwhile: this connection is still attached to it.
      */
-    private void serveHere(long requestId, long unique, MemorySegment request, int[] groups) throws IOException {
+    private boolean servedHere(long requestId, long unique, MemorySegment request, int[] groups) throws IOException {
         if (inlineReply == null) inlineReply = Arena.ofAuto().allocate(InlineRequests.REPLY_CAPACITY, 8);
         int length;
         try {
-            length = session.fs.handle(request, groups, inlineReply, xattrHintsAgreed ? inlineHints : null);
+            length = session.fs.handleWithoutWaiting(request, groups, inlineReply, xattrHintsAgreed ? inlineHints : null);
+            if (length == FileSystemSession.WOULD_WAIT) return false;
             if (length < 0 || length > inlineReply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "request " + Long.toUnsignedString(unique) + " of " + session + " failed", e);
             OutHeader.write(inlineReply, OutHeader.SIZE, -Errno.EIO, unique);
             length = OutHeader.SIZE;
         }
-        if (length == 0) return;
+        if (length == 0) return true;
         if (xattrHintsAgreed) sendHints(connection, session.mountId, requestId, inlineHints);
         connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, inlineReply.asSlice(0, length).asByteBuffer());
+        return true;
     }
 
     /** Tells the client, before the reply, which nodes the request found without extended attributes. */

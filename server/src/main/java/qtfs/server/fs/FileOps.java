@@ -22,6 +22,7 @@ import qtfs.sys.FileCalls;
 import qtfs.sys.FileIo;
 import qtfs.sys.Locks;
 import qtfs.sys.OpenFlags;
+import qtfs.sys.PageCacheReads;
 import qtfs.sys.ProcSelf;
 
 /** Open files: open and create, data transfer, flush and release, sync, space, seek, copy. */
@@ -113,10 +114,16 @@ final class FileOps {
         return all;
     }
 
-    int read(Request r) throws FuseError, ErrnoException {
+    int read(Request r) throws FuseError, ErrnoException, WouldWait {
         MemorySegment b = r.struct(ReadIn.SIZE);
         OpenFile f = r.file(ReadIn.fh(b));
         long size = Math.min(Integer.toUnsignedLong(ReadIn.size(b)), r.replyCapacity());
+        if (r.mustNotWait) {
+            long n = PageCacheReads.read(f.fd, r.out(), size, ReadIn.offset(b));
+            // short: partly cached, or the end of the file; a thread that may wait reads it whole
+            if (n < size) throw WouldWait.INSTANCE;
+            return r.ok(n);
+        }
         long n = FileIo.pread(f.fd, r.out(), size, ReadIn.offset(b));
         return r.ok(n);
     }

@@ -131,6 +131,23 @@ public final class FileSystemSession implements AutoCloseable {
      * the request found to have no extended attributes, for the client to know before the reply.
      */
     public int handle(MemorySegment request, int[] groups, MemorySegment reply, XattrHints xattrHints) {
+        return handle(request, groups, reply, xattrHints, false);
+    }
+
+    /** What {@link #handleWithoutWaiting} returns for a request that would have to wait. */
+    public static final int WOULD_WAIT = -1;
+
+    /**
+     * The same, for a thread that must not wait for a disk: a READ of data the page cache does
+     * not hold (wholly) is not served and {@link #WOULD_WAIT} is returned instead, for the
+     * caller to hand the request to a thread that may wait. Nothing has been written to the
+     * reply then, and nothing changed.
+     */
+    public int handleWithoutWaiting(MemorySegment request, int[] groups, MemorySegment reply, XattrHints xattrHints) {
+        return handle(request, groups, reply, xattrHints, true);
+    }
+
+    private int handle(MemorySegment request, int[] groups, MemorySegment reply, XattrHints xattrHints, boolean mustNotWait) {
         if (xattrHints != null) xattrHints.clear();
         if (reply.byteSize() < OutHeader.SIZE || request.byteSize() < InHeader.UNIQUE + 8) {
             LOG.log(Level.WARNING, () -> "dropped a request of " + request.byteSize() + " bytes (reply buffer "
@@ -143,7 +160,7 @@ public final class FileSystemSession implements AutoCloseable {
                     + reply.byteSize() + " bytes: too small to serve");
             return op != null && takesNoReply(op) ? 0 : error(reply, InHeader.unique(request), Errno.EINVAL);
         }
-        if (!request.isNative() || !reply.isNative()) return handleCopied(request, groups, reply, xattrHints);
+        if (!request.isNative() || !reply.isNative()) return handleCopied(request, groups, reply, xattrHints, mustNotWait);
 
         long unique = InHeader.unique(request);
         int opcode = InHeader.opcode(request);
@@ -159,10 +176,12 @@ public final class FileSystemSession implements AutoCloseable {
         if (closed) return takesNoReply(op) ? 0 : error(reply, unique, Errno.ENOTCONN);
 
         MemorySegment body = request.asSlice(InHeader.SIZE, bodyEnd - InHeader.SIZE);
-        try (Request r = new Request(request, body, reply, inodes, handles, xattrHints)) {
+        try (Request r = new Request(request, body, reply, inodes, handles, xattrHints, mustNotWait)) {
             try {
                 if (needsCaller(op)) new CallerIdentity(r.uid, r.gid, groups == null ? new int[0] : groups).actAs();
                 return dispatch(op, r);
+            } catch (WouldWait e) {
+                return WOULD_WAIT;
             } catch (ErrnoException e) {
                 return takesNoReply(op) ? 0 : r.error(e.errno());
             } catch (FuseError e) {
@@ -176,12 +195,12 @@ public final class FileSystemSession implements AutoCloseable {
         }
     }
 
-    private int handleCopied(MemorySegment request, int[] groups, MemorySegment reply, XattrHints xattrHints) {
+    private int handleCopied(MemorySegment request, int[] groups, MemorySegment reply, XattrHints xattrHints, boolean mustNotWait) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment req = arena.allocate(request.byteSize(), 8).copyFrom(request);
             MemorySegment rep = arena.allocate(reply.byteSize(), 8);
-            int n = handle(req, groups, rep, xattrHints);
-            MemorySegment.copy(rep, 0, reply, 0, n);
+            int n = handle(req, groups, rep, xattrHints, mustNotWait);
+            if (n > 0) MemorySegment.copy(rep, 0, reply, 0, n);
             return n;
         }
     }
@@ -204,7 +223,7 @@ public final class FileSystemSession implements AutoCloseable {
         };
     }
 
-    private int dispatch(Opcode op, Request r) throws FuseError, ErrnoException {
+    private int dispatch(Opcode op, Request r) throws FuseError, ErrnoException, WouldWait {
         return switch (op) {
             case LOOKUP -> nodeOps.lookup(r);
             case FORGET -> nodeOps.forget(r);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +21,8 @@ import qtfs.wire.FuseFrames;
 /**
  * Short requests are served by the connection's reader, not queued behind the workers: with
  * the only worker busy, lookups, getattrs, opens and reads of regular files are still
- * answered, and a READ of a pipe (which may wait for good) waits for the worker.
+ * answered, and a READ of a pipe (which may wait for good) or of data that is not in the
+ * page cache waits for the worker.
  */
 @Timeout(120)
 class QtfsdReaderServiceTest {
@@ -33,6 +35,12 @@ class QtfsdReaderServiceTest {
     void setUp() throws Exception {
         f = new DaemonFixture();
         Files.writeString(f.export.resolve("file"), "data");
+        Path uncached = Files.writeString(f.export.resolve("uncached"), "on disk only");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(uncached, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Process dd = new ProcessBuilder("dd", "if=" + uncached, "iflag=nocache", "count=0", "status=none").inheritIO().start();
+        assertEquals(0, dd.waitFor(), "dd iflag=nocache drops the file from the page cache");
         Process mkfifo = new ProcessBuilder("mkfifo", f.export.resolve("pipe").toString()).inheritIO().start();
         assertEquals(0, mkfifo.waitFor(), "mkfifo");
         f.start(f.config(1, 16));
@@ -68,13 +76,19 @@ class QtfsdReaderServiceTest {
         // O_RDWR: opening a pipe that way does not wait for a writer
         long[] pipe = open("pipe", 20);
         client.send(read(30, pipe));
-        client.send(RawClient.fuse(Opcode.LOOKUP.code, 32, 1, RawClient.name("file")));
+        long[] uncached = open("uncached", 22);
+        client.send(read(32, uncached));
+        client.send(RawClient.fuse(Opcode.LOOKUP.code, 34, 1, RawClient.name("file")));
         RawClient.Reply lookup = client.next();
-        assertEquals(32, lookup.payload().getLong(8), "the LOOKUP sent after the READ of the pipe is answered first");
+        assertEquals(34, lookup.payload().getLong(8), "the LOOKUP sent after the READs of the pipe and the uncached file comes first");
         releaseWorker.countDown();
-        RawClient.Reply read = client.next();
-        assertEquals(FrameType.FUSE_REPLY, read.type());
-        assertEquals(30, read.payload().getLong(8), "the pipe's READ is answered once the worker is free");
+        java.util.Set<Long> later = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            RawClient.Reply read = client.next();
+            assertEquals(FrameType.FUSE_REPLY, read.type());
+            later.add(read.payload().getLong(8));
+        }
+        assertEquals(java.util.Set.of(30L, 32L), later, "READs that may wait are answered once the worker is free");
     }
 
     /** LOOKUP and OPEN (O_RDWR) of {@code name}: node id and handle. */

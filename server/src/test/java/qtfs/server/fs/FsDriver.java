@@ -51,6 +51,8 @@ final class FsDriver implements AutoCloseable {
     int[] groups = new int[0];
     /** Where requests note nodes without extended attributes; null: not asked for. */
     XattrHints hints;
+    /** Serve as a thread that must not wait for the disk (FileSystemSession.handleWithoutWaiting). */
+    boolean withoutWaiting;
 
     private final AtomicLong unique = new AtomicLong(1);
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("fs-worker").factory());
@@ -168,8 +170,9 @@ final class FsDriver implements AutoCloseable {
             MemorySegment.copy(body, 0, req, JAVA_BYTE, InHeader.SIZE, body.length);
             MemorySegment reply = arena.allocate(MAX_WRITE + 4096 + OutHeader.SIZE, 8);
             reply.fill((byte) 0x5a);
-            int n = fs.handle(req, groups, reply, hints);
+            int n = withoutWaiting ? fs.handleWithoutWaiting(req, groups, reply, hints) : fs.handle(req, groups, reply, hints);
             if (n == 0) return new Reply(u, 0, MemorySegment.ofArray(new byte[0]));
+            if (n == FileSystemSession.WOULD_WAIT) return Reply.WOULD_WAIT;
             assertEquals(n, OutHeader.len(reply), "reply length field");
             assertEquals(u, OutHeader.unique(reply), "reply unique");
             int error = OutHeader.error(reply);

@@ -14,6 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A reply as the kernel would read it: the error (positive errno, 0 on success) and the body. */
 record Reply(long unique, int errno, MemorySegment body) {
+    /** What a request that would have waited for the disk gives back (handleWithoutWaiting). */
+    static final Reply WOULD_WAIT = new Reply(-1, -1, MemorySegment.NULL);
+
     Reply ok() {
         assertEquals(0, errno, () -> "expected success, got " + Errno.describe(errno));
         return this;
