@@ -82,9 +82,6 @@ final class RequestRelay implements FuseHandler {
         long unique = InHeader.unique(request);
         if (local.answered(session, request)) return;
         boolean expectsReply = opcode != Opcode.FORGET.code && opcode != Opcode.BATCH_FORGET.code && opcode != Opcode.INTERRUPT.code;
-        // An INTERRUPT follows the request it targets, on the same link, so it cannot overtake it.
-        long routingKey = opcode == Opcode.INTERRUPT.code && request.byteSize() >= InHeader.SIZE + 8
-                ? request.get(Le.U64, InHeader.SIZE) : unique;
         int[] groups = expectsReply ? callerGroups.of(InHeader.uid(request), InHeader.pid(request)) : CallerGroups.NONE;
         int prefixSize = FuseFrames.prefixSize(groups.length);
         if (FrameHeader.SIZE + prefixSize + request.byteSize() > FrameHeader.DEFAULT_MAX_FRAME_SIZE) {
@@ -97,12 +94,33 @@ final class RequestRelay implements FuseHandler {
         FuseFrames.writePrefix(prefix, groups);
         prefix.flip();
         int n = links.size();
-        // uniques advance in steps of 2 (bit 0 marks interrupts), so spread on the bits above
-        int start = (int) Long.remainderUnsigned(routingKey >>> 1, n);
+        int start = firstLink(opcode, request);
         for (int i = 0; i < n; i++) {
             if (links.get((start + i) % n).forward(unique, prefix.duplicate(), request, expectsReply)) return;
         }
         if (expectsReply) session.replyError(unique, Errno.ENOTCONN);
+    }
+
+    /**
+     * Which link a request goes to first. The requests of one thread (the header's pid is the
+     * caller's thread id) keep to one link, so the same threads carry them on both ends and
+     * the scheduler keeps them near each other: on a loaded machine a wake-up on another CPU
+     * costs more than serving a lookup. Different threads spread over the links. An INTERRUPT
+     * follows the request it targets, on the same link, so it cannot overtake it.
+     */
+    private int firstLink(int opcode, MemorySegment request) {
+        int n = links.size();
+        if (opcode == Opcode.INTERRUPT.code && request.byteSize() >= InHeader.SIZE + 8) {
+            long target = request.get(Le.U64, InHeader.SIZE);
+            for (int i = 0; i < n; i++) {
+                if (links.get(i).carries(target)) return i;
+            }
+            return 0;
+        }
+        int pid = InHeader.pid(request);
+        // kernel-internal requests (pid 0: releases, forgets) spread by unique, which counts up in steps of 2
+        long key = pid != 0 ? pid * 0x9E3779B97F4A7C15L >>> 32 : InHeader.unique(request) >>> 1;
+        return (int) Long.remainderUnsigned(key, n);
     }
 
     @Override

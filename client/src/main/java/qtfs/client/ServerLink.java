@@ -108,6 +108,11 @@ final class ServerLink {
         Thread.ofPlatform().name("qtfs-link-" + index).daemon().start(this::receive);
     }
 
+    /** Whether request {@code unique} was sent here and is not answered yet. */
+    boolean carries(long unique) {
+        return inFlight.contains(unique);
+    }
+
     boolean isUp() {
         return up.get();
     }
