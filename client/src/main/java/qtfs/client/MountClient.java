@@ -11,6 +11,7 @@ import qtfs.fuse.FuseSession;
 import qtfs.fuse.proto.InitFlags;
 import qtfs.transport.Connector;
 import qtfs.transport.Handshake;
+import qtfs.wire.Features;
 import qtfs.wire.FrameHeader;
 
 /**
@@ -50,7 +51,9 @@ public final class MountClient implements AutoCloseable {
     /** {@link #mount(ClientOptions)}, with what to do when the server goes away. */
     public static MountClient mount(ClientOptions options, Recovery recovery) throws MountException {
         String what = options.serverPath() + " from " + options.server() + " on " + options.mountpoint();
-        Handshake handshake = new Handshake(Handshake.localIdentity("qtfs"));
+        // hints about absent extended attributes live as long as cached attributes: none without caching
+        Handshake handshake = new Handshake(Handshake.localIdentity("qtfs"),
+                options.attrTimeout().isZero() ? 0 : Features.NO_XATTRS_HINTS);
         List<ServerLink> links = new ArrayList<>();
         try {
             Connector connector = Connector.to(options.server(), options.tls());

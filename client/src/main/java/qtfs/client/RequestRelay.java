@@ -13,7 +13,9 @@ import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.InitParams;
 import qtfs.fuse.proto.Le;
 import qtfs.fuse.proto.Opcode;
+import qtfs.sys.Arch;
 import qtfs.sys.Errno;
+import qtfs.wire.Architecture;
 import qtfs.wire.Attach;
 import qtfs.wire.FrameHeader;
 import qtfs.wire.FuseFrames;
@@ -31,11 +33,13 @@ final class RequestRelay implements FuseHandler {
     private final CallerGroups callerGroups = new CallerGroups();
     private final ReleaseOrder releases = new ReleaseOrder();
     private volatile NotificationQueue notifications;
+    private final LocalAnswers local;
     private volatile AttachException attachFailure;
 
     RequestRelay(ClientOptions options, List<ServerLink> links) {
         this.options = options;
         this.links = List.copyOf(links);
+        this.local = new LocalAnswers(options.attrTimeout());
     }
 
     /**
@@ -45,7 +49,7 @@ final class RequestRelay implements FuseHandler {
     @Override
     public void onInit(FuseSession session, InitParams init) {
         Attach first = new Attach(0, init.minor(), init.maxWrite(), init.flags(), options.entryTimeout(), options.attrTimeout(),
-                options.serverPath());
+                Architecture.valueOf(Arch.current().name()), options.serverPath());
         long token;
         try {
             token = links.get(0).attach(first, ATTACH_TIMEOUT);
@@ -56,13 +60,13 @@ final class RequestRelay implements FuseHandler {
             throw new IllegalStateException(e.getMessage(), e);
         }
         Attach join = new Attach(token, first.fuseMinor(), first.maxWrite(), first.fuseFlags(), first.entryTimeout(),
-                first.attrTimeout(), first.exportPath());
+                first.attrTimeout(), first.architecture(), first.exportPath());
         notifications = new NotificationQueue(session);
-        links.get(0).startReceiving(session, releases, notifications);
+        links.get(0).startReceiving(session, releases, notifications, local.xattrs());
         for (int i = 1; i < links.size(); i++) {
             try {
                 links.get(i).attach(join, ATTACH_TIMEOUT);
-                links.get(i).startReceiving(session, releases, notifications);
+                links.get(i).startReceiving(session, releases, notifications, local.xattrs());
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0} could not join the session, carrying on without it: {1}", links.get(i), e.getMessage());
                 links.get(i).close();
@@ -79,14 +83,12 @@ final class RequestRelay implements FuseHandler {
     public void onRequest(FuseSession session, MemorySegment request) {
         int opcode = InHeader.opcode(request);
         long unique = InHeader.unique(request);
+        if (local.answered(session, request)) return;
         boolean expectsReply = opcode != Opcode.FORGET.code && opcode != Opcode.BATCH_FORGET.code && opcode != Opcode.INTERRUPT.code;
         if (!ordered(opcode, unique, InHeader.nodeid(request))) {
             session.replyError(unique, Errno.EINTR);
             return;
         }
-        // An INTERRUPT follows the request it targets, on the same link, so it cannot overtake it.
-        long routingKey = opcode == Opcode.INTERRUPT.code && request.byteSize() >= InHeader.SIZE + 8
-                ? request.get(Le.U64, InHeader.SIZE) : unique;
         int[] groups = expectsReply ? callerGroups.of(InHeader.uid(request), InHeader.pid(request)) : CallerGroups.NONE;
         int prefixSize = FuseFrames.prefixSize(groups.length);
         if (FrameHeader.SIZE + prefixSize + request.byteSize() > FrameHeader.DEFAULT_MAX_FRAME_SIZE) {
@@ -102,8 +104,7 @@ final class RequestRelay implements FuseHandler {
         FuseFrames.writePrefix(prefix, groups);
         prefix.flip();
         int n = links.size();
-        // uniques advance in steps of 2 (bit 0 marks interrupts), so spread on the bits above
-        int start = (int) Long.remainderUnsigned(routingKey >>> 1, n);
+        int start = firstLink(opcode, request);
         // a link that is up first; else one that waits for the server keeps the request until it is back
         for (int pass = 0; pass < 2; pass++) {
             for (int i = 0; i < n; i++) {
@@ -132,6 +133,28 @@ final class RequestRelay implements FuseHandler {
             }
         }
         return true;
+    }
+
+    /**
+     * Which link a request goes to first. The requests of one thread (the header's pid is the
+     * caller's thread id) keep to one link, so the same threads carry them on both ends and
+     * the scheduler keeps them near each other: on a loaded machine a wake-up on another CPU
+     * costs more than serving a lookup. Different threads spread over the links. An INTERRUPT
+     * follows the request it targets, on the same link, so it cannot overtake it.
+     */
+    private int firstLink(int opcode, MemorySegment request) {
+        int n = links.size();
+        if (opcode == Opcode.INTERRUPT.code && request.byteSize() >= InHeader.SIZE + 8) {
+            long target = request.get(Le.U64, InHeader.SIZE);
+            for (int i = 0; i < n; i++) {
+                if (links.get(i).carries(target)) return i;
+            }
+            return 0;
+        }
+        int pid = InHeader.pid(request);
+        // kernel-internal requests (pid 0: releases, forgets) spread by unique, which counts up in steps of 2
+        long key = pid != 0 ? pid * 0x9E3779B97F4A7C15L >>> 32 : InHeader.unique(request) >>> 1;
+        return (int) Long.remainderUnsigned(key, n);
     }
 
     @Override

@@ -28,12 +28,15 @@ import qtfs.transport.PeerClosedException;
 import qtfs.wire.Attach;
 import qtfs.wire.Attached;
 import qtfs.wire.Failure;
+import qtfs.wire.Features;
 import qtfs.wire.FrameHeader;
 import qtfs.wire.FrameType;
 import qtfs.wire.FuseFrames;
+import qtfs.wire.NoXattrs;
 import qtfs.wire.Ping;
 import qtfs.wire.ProtocolException;
 import qtfs.wire.Service;
+import qtfs.wire.Welcome;
 
 /**
  * One connection of a mount to qtfsd. Requests go out from the FUSE threads; a receiver
@@ -83,7 +86,7 @@ final class ServerLink {
     }
 
     /** The connection of the moment and its number: a request goes out once per generation at most. */
-    private record Generation(int number, Connection connection, int mountId) {}
+    private record Generation(int number, Connection connection, int mountId, boolean xattrHints) {}
 
     private final String name;
     private final int index;
@@ -102,16 +105,17 @@ final class ServerLink {
     private FuseSession session;
     private ReleaseOrder releases;
     private NotificationQueue notifications;
+    private XattrAbsence xattrs;
     private Thread receiver;
     private ScheduledFuture<?> sweeper;
 
-    private ServerLink(int index, Connector server, Handshake handshake, Recovery recovery, Connection connection) {
+    private ServerLink(int index, Connector server, Handshake handshake, Recovery recovery, Greeted greeted) {
         this.name = "connection " + index + " to " + server.address();
         this.index = index;
         this.server = server;
         this.handshake = handshake;
         this.recovery = recovery;
-        this.current = new Generation(1, connection, 0);
+        this.current = new Generation(1, greeted.connection(), 0, greeted.xattrHints());
     }
 
     /** Connects and shakes hands; the error names the address and the reason. */
@@ -119,15 +123,19 @@ final class ServerLink {
         return new ServerLink(index, server, handshake, recovery, connectAndGreet(server, handshake));
     }
 
-    private static Connection connectAndGreet(Connector server, Handshake handshake) throws IOException {
+    /** A connection that shook hands, and whether the server may send it NO_XATTRS (agreed in the handshake). */
+    private record Greeted(Connection connection, boolean xattrHints) {}
+
+    private static Greeted connectAndGreet(Connector server, Handshake handshake) throws IOException {
         Connection c = server.connect(FrameHeader.DEFAULT_MAX_FRAME_SIZE);
+        Welcome welcome;
         try {
-            handshake.initiate(c, Service.FS);
+            welcome = handshake.initiate(c, Service.FS);
         } catch (IOException e) {
             c.close();
             throw e;
         }
-        return c;
+        return new Greeted(c, (welcome.features() & Features.NO_XATTRS_HINTS) != 0);
     }
 
     /** How long one reconnection attempt (handshake and ATTACH) may take. */
@@ -145,9 +153,9 @@ final class ServerLink {
         Generation g = current;
         int mountId = attach(g.connection, request, timeout);
         long token = lastToken;
-        current = new Generation(g.number, g.connection, mountId);
+        current = new Generation(g.number, g.connection, mountId, g.xattrHints);
         join = new Attach(token, request.fuseMinor(), request.maxWrite(), request.fuseFlags(), request.entryTimeout(),
-                request.attrTimeout(), request.exportPath());
+                request.attrTimeout(), request.architecture(), request.exportPath());
         return token;
     }
 
@@ -186,17 +194,24 @@ final class ServerLink {
 
     /**
      * Starts the receiver thread that hands replies to {@code fuse} and tells {@code releases} of
-     * each; notifications, and the replies that must follow them, go through {@code notifications}.
+     * each; notifications, and the replies that must follow them, go through {@code notifications};
+     * hints about nodes without extended attributes go to {@code xattrs}.
      */
-    void startReceiving(FuseSession fuse, ReleaseOrder releases, NotificationQueue notifications) {
+    void startReceiving(FuseSession fuse, ReleaseOrder releases, NotificationQueue notifications, XattrAbsence xattrs) {
         this.session = fuse;
         this.releases = releases;
         this.notifications = notifications;
+        this.xattrs = xattrs;
         receiver = Thread.ofPlatform().name("qtfs-link-" + index).daemon().start(this::run);
         if (!recovery.hard()) {
             long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(recovery.timeout().toNanos() / 4, TimeUnit.SECONDS.toNanos(1)));
             sweeper = TIMER.scheduleWithFixedDelay(this::failOverdue, period, period, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Whether request {@code unique} was given to this link and is not answered yet. */
+    boolean carries(long unique) {
+        return pending.containsKey(unique);
     }
 
     /**
@@ -306,6 +321,7 @@ final class ServerLink {
                 switch (h.type()) {
                     case FUSE_REPLY -> reply(g, h, f.payload());
                     case FUSE_NOTIFY -> notification(g, h, f.payload());
+                    case NO_XATTRS -> noXattrs(g, h, f.payload());
                     case ERROR -> error(h, Failure.decode(f.payload(), FrameType.ERROR));
                     case PING -> pong(g.connection, f);
                     case PONG -> Ping.decode(f.payload(), FrameType.PONG);
@@ -339,17 +355,19 @@ final class ServerLink {
             try {
                 c = server.connect(FrameHeader.DEFAULT_MAX_FRAME_SIZE);
                 int mountId;
+                boolean xattrHints;
                 // a server that accepts but does not answer (a link still half down) must not hold the attempt for long
                 try (Deadline attempt = Deadline.start(c, attemptTimeout())) {
                     try {
-                        handshake.initiate(c, Service.FS);
+                        Welcome welcome = handshake.initiate(c, Service.FS);
+                        xattrHints = (welcome.features() & Features.NO_XATTRS_HINTS) != 0;
                         mountId = attach(c, join, RequestRelay.ATTACH_TIMEOUT);
                     } catch (IOException e) {
                         if (attempt.expired()) throw new IOException("no answer from " + server.address() + " within " + Deadline.describe(attemptTimeout()), e);
                         throw e;
                     }
                 }
-                Generation g = new Generation(generation, c, mountId);
+                Generation g = new Generation(generation, c, mountId, xattrHints);
                 synchronized (stateLock) {
                     if (state == State.CLOSED) {
                         c.close();
@@ -403,6 +421,12 @@ final class ServerLink {
             }
         }
         return n;
+    }
+
+    private void noXattrs(Generation g, FrameHeader h, ByteBuffer payload) throws ProtocolException {
+        checkChannel(g, h);
+        if (!g.xattrHints) throw new ProtocolException("NO_XATTRS frame, but that feature was not agreed");
+        xattrs.learned(NoXattrs.decode(payload).nodeIds());
     }
 
     /** Soft mount: the server has been away too long; what waits fails, and so does what comes until it is back. */

@@ -2,10 +2,16 @@ package qtfs.client;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -113,5 +119,43 @@ class EndToEndTest {
         try (Stream<Path> list = Files.list(export)) {
             assertEquals(160, list.count());
         }
+    }
+
+    @Test
+    void closingAnyDescriptorOfAFileReleasesTheLocksOfTheProcess() throws Exception {
+        Path onServer = Files.writeString(export.resolve("locked"), "x");
+        try (FileChannel locker = FileChannel.open(mnt.resolve("locked"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            assertNotNull(locker.tryLock());
+            assertNull(serverSideTryLock(onServer), "the lock taken through the mount holds on the server");
+            // POSIX: a close of another descriptor of the file (one that neither wrote nor locked) drops the lock
+            FileChannel.open(mnt.resolve("locked"), StandardOpenOption.READ).close();
+            FileLock free = serverSideTryLock(onServer);
+            assertNotNull(free, "the close reached the server and released the lock");
+            free.channel().close();
+        }
+    }
+
+    @Test
+    void extendedAttributesSetAfterAListingShowAtOnce() throws Exception {
+        Files.writeString(export.resolve("f"), "x");
+        try (Stream<Path> list = Files.list(mnt)) {
+            assertEquals(1, list.count());   // tells the client f has no extended attributes
+        }
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(mnt.resolve("f"), UserDefinedFileAttributeView.class);
+        assertEquals(List.of(), view.list());
+        view.write("tag", ByteBuffer.wrap("v".getBytes()));
+        assertEquals(List.of("tag"), view.list(), "set through the mount: seen at once");
+        ByteBuffer value = ByteBuffer.allocate(8);
+        assertEquals(1, view.read("tag", value));
+        view.delete("tag");
+        assertEquals(List.of(), view.list());
+    }
+
+    /** A lock attempt by a process on the server (this one, with its own descriptor): null if held elsewhere. */
+    private static FileLock serverSideTryLock(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock = ch.tryLock();
+        if (lock == null) ch.close();
+        return lock;
     }
 }

@@ -106,6 +106,36 @@ class MountClientTest {
     }
 
     @Test
+    void theRequestsOfOneThreadKeepToOneConnectionAndThreadsSpreadOverThem() throws Exception {
+        server = new ScriptedServer(address);
+        client = MountClient.mount(options(4, false));
+        java.util.Set<Object> used = new java.util.HashSet<>();
+        for (int i = 0; i < 8; i++) {
+            String name = "same-thread-" + i;
+            assertThrows(NoSuchFileException.class, () -> Files.readAttributes(mnt.resolve(name), PosixFileAttributes.class));
+            used.add(lookupOf(name).via());
+        }
+        assertEquals(1, used.size(), "one thread, one connection");
+
+        used.clear();
+        for (int t = 0; t < 16; t++) {
+            String name = "thread-" + t;
+            Thread.ofPlatform().start(() -> assertThrows(NoSuchFileException.class, () -> Files.readAttributes(mnt.resolve(name),
+                    PosixFileAttributes.class))).join();
+            used.add(lookupOf(name).via());
+        }
+        assertTrue(used.size() > 1, "16 threads all on one connection");
+    }
+
+    private ScriptedServer.Lookup lookupOf(String name) throws InterruptedException {
+        while (true) {
+            ScriptedServer.Lookup l = server.lookups.poll(10, TimeUnit.SECONDS);
+            assertNotNull(l, "no LOOKUP of " + name);
+            if (l.name().equals(name)) return l;
+        }
+    }
+
+    @Test
     void onASoftMountLosingEveryConnectionFailsTheRequestWithEioAndTheMountCarriesOn() throws Exception {
         server = new ScriptedServer(address);
         client = MountClient.mount(options(2, false), Recovery.soft(Duration.ofSeconds(10), Duration.ofSeconds(1)));

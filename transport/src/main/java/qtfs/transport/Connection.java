@@ -27,6 +27,9 @@ public final class Connection implements AutoCloseable {
 
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ByteBuffer headerOut = ByteBuffer.allocateDirect(FrameHeader.SIZE);
+    /** System.nanoTime when the frame being written started, or {@link #NOT_SENDING}. */
+    private volatile long sendingSince = NOT_SENDING;
+    private static final long NOT_SENDING = Long.MIN_VALUE;
 
     Connection(Link channel, int maxFrameSize) {
         if (maxFrameSize < FrameHeader.SIZE) throw new IllegalArgumentException("max frame size " + maxFrameSize + " is below the header size");
@@ -113,10 +116,22 @@ public final class Connection implements AutoCloseable {
             FrameHeader.of(type, channelId, requestId, (int) payloadLength).encode(headerOut);
             parts[0] = headerOut.flip();
             long left = FrameHeader.SIZE + payloadLength;
+            sendingSince = System.nanoTime();
             while (left > 0) left -= channel.write(parts);
         } finally {
+            sendingSince = NOT_SENDING;
             sendLock.unlock();
         }
+    }
+
+    /**
+     * How long the frame being sent has been waiting for the peer to take it, in nanoseconds
+     * at {@code now} (a System.nanoTime); 0 when nothing is being sent. A peer that stops
+     * reading leaves a sender blocked for good: this lets an owner notice and {@link #close}.
+     */
+    public long sendStalledNanos(long now) {
+        long since = sendingSince;
+        return since == NOT_SENDING ? 0 : Math.max(0, now - since);
     }
 
     /** Sends nothing more; the peer sees end-of-stream after what was already sent. */

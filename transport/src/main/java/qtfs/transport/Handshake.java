@@ -46,6 +46,16 @@ public final class Handshake {
         this(VersionRange.SUPPORTED, 0, identity, DEFAULT_TIMEOUT);
     }
 
+    /** This implementation's versions and the default timeout, offering {@code features} (see {@code qtfs.wire.Features}). */
+    public Handshake(String identity, long features) {
+        this(VersionRange.SUPPORTED, features, identity, DEFAULT_TIMEOUT);
+    }
+
+    /** The optional features this side offers; a connection has those both sides offered. */
+    public long features() {
+        return features;
+    }
+
     /** Client side: sends HELLO for {@code service} and returns the server's WELCOME. */
     public Welcome initiate(Connection c, Service service) throws IOException {
         try (Deadline deadline = Deadline.start(c, timeout)) {

@@ -2,6 +2,7 @@ package qtfs.transport;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,8 +11,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,5 +198,32 @@ class ConnectionTest {
 
     static java.nio.channels.SocketChannel socket(Connection c) {
         return ((ChannelLink<?>) c.channel()).socket();
+    }
+
+    @Test
+    void aSenderBlockedByAPeerThatDoesNotReadShowsAsStalledUntilClosed() throws Exception {
+        try (Pair p = unixPair(MAX)) {
+            assertEquals(0, p.server.sendStalledNanos(System.nanoTime()), "nothing is being sent");
+            ExecutorService sender = Executors.newSingleThreadExecutor();
+            try {
+                // the client never reads: the socket buffers fill and a send blocks
+                Future<?> flood = sender.submit(() -> {
+                    ByteBuffer big = ByteBuffer.allocate(MAX - FrameHeader.SIZE);
+                    while (true) p.server.send(FrameType.PONG, 0, 1, big.clear());
+                });
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (p.server.sendStalledNanos(System.nanoTime()) < TimeUnit.MILLISECONDS.toNanos(200)) {
+                    assertFalse(flood.isDone(), "the flood ended early");
+                    assertTrue(System.nanoTime() < deadline, "no send ever blocked");
+                    Thread.sleep(10);
+                }
+                p.server.close();
+                ExecutionException ended = assertThrows(ExecutionException.class, () -> flood.get(10, TimeUnit.SECONDS));
+                assertInstanceOf(IOException.class, ended.getCause());
+                assertEquals(0, p.server.sendStalledNanos(System.nanoTime()));
+            } finally {
+                sender.shutdownNow();
+            }
+        }
     }
 }

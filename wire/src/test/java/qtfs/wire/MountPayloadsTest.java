@@ -10,15 +10,30 @@ import org.junit.jupiter.api.Test;
 class MountPayloadsTest {
 
     private static Bytes attachFields(long entryNs, long attrNs) {
-        return new Bytes().u64(77).u32(38).u32(1 << 20).u64(0x1234).u64(entryNs).u64(attrNs);
+        return attachFields(entryNs, attrNs, 1);
+    }
+
+    private static Bytes attachFields(long entryNs, long attrNs, int arch) {
+        return new Bytes().u64(77).u32(38).u32(1 << 20).u64(0x1234).u64(entryNs).u64(attrNs).u32(arch);
     }
 
     @Test
     void attachHasTheDocumentedLayout() throws Exception {
-        Attach a = new Attach(77, 38, 1 << 20, 0x1234, Duration.ofMillis(1500), Duration.ofSeconds(2), "/srv/data");
+        Attach a = new Attach(77, 38, 1 << 20, 0x1234, Duration.ofMillis(1500), Duration.ofSeconds(2), Architecture.X86_64,
+                "/srv/data");
         ByteBuffer expected = attachFields(1_500_000_000L, 2_000_000_000L).str("/srv/data").done();
         assertArrayEquals(Bytes.array(expected), Bytes.array(a.encode()));
         assertEquals(a, Attach.decode(a.encode()));
+    }
+
+    @Test
+    void attachCarriesTheClientArchitecture() throws Exception {
+        Attach arm = new Attach(0, 38, 1 << 20, 0, Duration.ZERO, Duration.ZERO, Architecture.AARCH64, "/srv");
+        assertArrayEquals(Bytes.array(attachFields(0, 0, 2).str("/srv").done()),
+                Bytes.array(new Attach(77, 38, 1 << 20, 0x1234, Duration.ZERO, Duration.ZERO, Architecture.AARCH64, "/srv").encode()));
+        assertEquals(Architecture.AARCH64, Attach.decode(arm.encode()).architecture());
+        assertAttachRejected(attachFields(0, 0, 3).str("/a").done(),
+                "ATTACH: unknown client architecture 3 (known: 1 x86_64, 2 aarch64)");
     }
 
     @Test
@@ -30,7 +45,7 @@ class MountPayloadsTest {
         assertAttachRejected(attachFields(0, 0).u16(50).raw((byte) '/').done(),
                 "ATTACH: export path length 50 runs past the end of the frame (1 bytes left)");
         assertAttachRejected(attachFields(0, 0).str("/a").raw((byte) 0).done(), "ATTACH: 1 unexpected bytes after the last field");
-        assertAttachRejected(new Bytes().u64(0).u32(38).u32(512).u64(0).u64(0).u64(0).str("/a").done(),
+        assertAttachRejected(new Bytes().u64(0).u32(38).u32(512).u64(0).u64(0).u64(0).u32(1).str("/a").done(),
                 "ATTACH: max write 512 out of range (at least 4096)");
         assertAttachRejected(attachFields(0, 0).str("/" + "a".repeat(Attach.MAX_PATH)).done(),
                 "ATTACH: export path is longer than 4095 bytes");

@@ -1,15 +1,20 @@
 package qtfs.server.daemon;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
+import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.Opcode;
+import qtfs.fuse.proto.OutHeader;
 import qtfs.sys.Errno;
 import qtfs.transport.Connection;
 import qtfs.transport.Deadline;
@@ -24,7 +29,11 @@ import qtfs.wire.Attached;
 import qtfs.wire.Failure;
 import qtfs.wire.FrameHeader;
 import qtfs.wire.FrameType;
+import qtfs.server.fs.FileSystemSession;
+import qtfs.server.fs.XattrHints;
+import qtfs.wire.Features;
 import qtfs.wire.FuseFrames;
+import qtfs.wire.NoXattrs;
 import qtfs.wire.Hello;
 import qtfs.wire.ProtocolException;
 import qtfs.wire.Service;
@@ -49,6 +58,13 @@ final class ClientConnection implements Runnable {
     private final Qtfsd daemon;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private MountSession session;
+    /** Why the daemon closed this connection itself, if it did. */
+    private volatile String closedBecause;
+    /** Reply buffer for the requests this reader serves itself; allocated with the first one. */
+    private MemorySegment inlineReply;
+    /** Whether the client takes NO_XATTRS frames (agreed in the handshake). */
+    private boolean xattrHintsAgreed;
+    private final XattrHints inlineHints = new XattrHints();
     private volatile Thread thread;
     private volatile Heartbeat heartbeat;
 
@@ -79,6 +95,7 @@ final class ClientConnection implements Runnable {
         try {
             connection = incoming.establish();
             Hello hello = daemon.handshake().accept(connection, Set.of(Service.FS));
+            xattrHintsAgreed = (hello.features() & daemon.handshake().features() & Features.NO_XATTRS_HINTS) != 0;
             LOG.log(System.Logger.Level.INFO, "{0}: client ''{1}'', authenticated as {2}", name(), Handshake.printable(hello.identity()),
                     connection.identity());
             awaitAttach();
@@ -102,6 +119,10 @@ final class ClientConnection implements Runnable {
                     reason = "the client stopped answering";
                     level = System.Logger.Level.WARNING;
                 }
+            }
+            if (closedBecause != null) {
+                reason = closedBecause;
+                level = System.Logger.Level.WARNING;
             }
             incoming.close();
             if (session != null) session.leave();
@@ -199,6 +220,8 @@ final class ClientConnection implements Runnable {
             session.fs.interrupt(request.getLong(FuseFrames.IN_HEADER_SIZE));
             return;
         }
+        MemorySegment message = MemorySegment.ofBuffer(request);
+        if (InlineRequests.servedByReader(message, session.fs) && servedHere(h.requestId(), unique, message, groups)) return;
         inFlight.acquire();
         RequestBuffers.Lease buffer;
         try {
@@ -210,12 +233,81 @@ final class ClientConnection implements Runnable {
         MemorySegment.copy(MemorySegment.ofBuffer(request), 0, buffer.request(), 0, request.remaining());
         boolean lockWait = opcode == Opcode.SETLKW.code;
         session.begin(unique, lockWait);
-        FsRequest job = new FsRequest(session, connection, h.requestId(), unique, lockWait, groups, buffer, daemon.requestBuffers(), inFlight);
+        FsRequest job = new FsRequest(session, connection, h.requestId(), unique, lockWait, groups, buffer, daemon.requestBuffers(), inFlight,
+                xattrHintsAgreed);
         try {
             (lockWait ? daemon.lockWaiters() : daemon.workers()).execute(job);
         } catch (RejectedExecutionException e) {
             job.rejectWith(lockWait ? Errno.ENOLCK : Errno.EIO);
         }
+    }
+
+    /**
+     * Serves a request on this reader thread, straight from the receive buffer; false when it
+     * would have to wait for the disk (a read of uncached data), for a worker to serve it. The
+     * session cannot end meanwhile: this connection is still attached to it.
+     */
+    private boolean servedHere(long requestId, long unique, MemorySegment request, int[] groups)
+            throws IOException, InterruptedException {
+        if (inlineReply == null) inlineReply = Arena.ofAuto().allocate(InlineRequests.REPLY_CAPACITY, 8);
+        // a request resent after a reconnection must not run twice: answered as the first time
+        boolean once = ReplyCache.covers(InHeader.opcode(request));
+        if (once) {
+            byte[] earlier = session.replies.claim(unique);
+            if (earlier != null) {
+                LOG.log(System.Logger.Level.DEBUG, "request {0} of {1} resent: answered as the first time",
+                        Long.toUnsignedString(unique), session);
+                connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, ByteBuffer.wrap(earlier));
+                return true;
+            }
+        }
+        int length = 0;
+        try {
+            length = session.fs.handleWithoutWaiting(request, groups, inlineReply, this::notifyClient,
+                    xattrHintsAgreed ? inlineHints : null);
+            if (length == FileSystemSession.WOULD_WAIT) return false;
+            if (length < 0 || length > inlineReply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "request " + Long.toUnsignedString(unique) + " of " + session + " failed", e);
+            OutHeader.write(inlineReply, OutHeader.SIZE, -Errno.EIO, unique);
+            length = OutHeader.SIZE;
+        } finally {
+            // WOULD_WAIT keeps nothing: the worker that takes the request claims it again
+            if (once) session.replies.complete(unique, length > 0 ? inlineReply.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE) : null);
+        }
+        if (length == 0) return true;
+        if (xattrHintsAgreed) sendHints(connection, session.mountId, requestId, inlineHints);
+        connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, inlineReply.asSlice(0, length).asByteBuffer());
+        return true;
+    }
+
+    /** Sent before the reply, on this connection, so that the client applies it first. */
+    private void notifyClient(MemorySegment notification) {
+        try {
+            connection.send(FrameType.FUSE_NOTIFY, session.mountId, 0, notification.asByteBuffer());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "notification to {0} dropped: {1}", connection.peer(), e.getMessage());
+        }
+    }
+
+    /** Tells the client, before the reply, which nodes the request found without extended attributes. */
+    static void sendHints(Connection connection, int mountId, long requestId, XattrHints hints) throws IOException {
+        if (hints.count() == 0) return;
+        // a reply holds far fewer entries than a frame can name; beyond that a hint is merely lost
+        int n = Math.min(hints.count(), NoXattrs.MAX_NODES);
+        connection.send(FrameType.NO_XATTRS, mountId, requestId, NoXattrs.encode(hints.nodes(), n));
+    }
+
+    /**
+     * Closes the connection when a frame has waited more than {@code timeoutNanos} for the
+     * client to take it: a client that stops reading would otherwise hold the reader and every
+     * worker that answers it blocked for good.
+     */
+    void closeIfStalled(long now, long timeoutNanos) {
+        long stalled = connection.sendStalledNanos(now);
+        if (stalled <= timeoutNanos || closedBecause != null) return;
+        closedBecause = "the client has not taken a reply for " + TimeUnit.NANOSECONDS.toSeconds(stalled) + " s (it stopped reading)";
+        close();
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.concurrent.Semaphore;
 
 import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.OutHeader;
+import qtfs.server.fs.XattrHints;
 import qtfs.sys.Errno;
 import qtfs.transport.Connection;
 import qtfs.wire.FrameType;
@@ -24,9 +25,10 @@ final class FsRequest implements Runnable {
     private final RequestBuffers.Lease buffer;
     private final RequestBuffers buffers;
     private final Semaphore inFlight;
+    private final boolean xattrHints;
 
     FsRequest(MountSession session, Connection connection, long requestId, long unique, boolean lockWait, int[] groups,
-            RequestBuffers.Lease buffer, RequestBuffers buffers, Semaphore inFlight) {
+            RequestBuffers.Lease buffer, RequestBuffers buffers, Semaphore inFlight, boolean xattrHints) {
         this.session = session;
         this.connection = connection;
         this.requestId = requestId;
@@ -36,6 +38,7 @@ final class FsRequest implements Runnable {
         this.buffer = buffer;
         this.buffers = buffers;
         this.inFlight = inFlight;
+        this.xattrHints = xattrHints;
     }
 
     @Override
@@ -52,14 +55,15 @@ final class FsRequest implements Runnable {
                 if (earlier != null) {
                     LOG.log(System.Logger.Level.DEBUG, "request {0} of {1} resent: answered as the first time",
                             Long.toUnsignedString(unique), session);
-                    send(MemorySegment.ofArray(earlier));
+                    send(MemorySegment.ofArray(earlier), null);
                     return;
                 }
             }
             MemorySegment reply = ReplyThread.buffer();
+            XattrHints hints = xattrHints ? ReplyThread.xattrHints() : null;
             int length = 0;
             try {
-                length = session.fs.handle(buffer.request(), groups, reply, this::notifyClient);
+                length = session.fs.handle(buffer.request(), groups, reply, this::notifyClient, hints);
                 if (length < 0 || length > reply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
             } catch (RuntimeException e) {
                 // a bug in the file system must not leave the client's caller waiting forever
@@ -69,7 +73,7 @@ final class FsRequest implements Runnable {
             } finally {
                 if (once) session.replies.complete(unique, length > 0 ? reply.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE) : null);
             }
-            if (length > 0) send(reply.asSlice(0, length));
+            if (length > 0) send(reply.asSlice(0, length), hints);
         } finally {
             buffers.give(buffer);
             inFlight.release();
@@ -86,8 +90,9 @@ final class FsRequest implements Runnable {
         }
     }
 
-    private void send(MemorySegment reply) {
+    private void send(MemorySegment reply, XattrHints hints) {
         try {
+            if (hints != null) ClientConnection.sendHints(connection, session.mountId, requestId, hints);
             connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, reply.asByteBuffer());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "reply to {0} dropped: {1}", connection.peer(), e.getMessage());
@@ -100,7 +105,7 @@ final class FsRequest implements Runnable {
             buffers.give(buffer);
             MemorySegment reply = MemorySegment.ofArray(new byte[OutHeader.SIZE]);
             OutHeader.write(reply, OutHeader.SIZE, -errno, unique);
-            send(reply);
+            send(reply, null);
         } finally {
             inFlight.release();
             session.end(unique, lockWait);

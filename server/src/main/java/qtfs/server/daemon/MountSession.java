@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import qtfs.server.fs.FileSystemSession;
+import qtfs.wire.Architecture;
 
 /**
  * One client mount: the file system serving it and the connections attached to it. Once its
@@ -20,6 +21,8 @@ final class MountSession {
     final int mountId;
     final long token;
     final String exportPath;
+    /** The client's architecture: every connection of the session comes from the same kernel. */
+    final Architecture architecture;
     final FileSystemSession fs;
     final ReplyCache replies = new ReplyCache();
     private final Consumer<MountSession> onEnd;
@@ -35,11 +38,12 @@ final class MountSession {
     /** Uniques of SETLKW requests in progress, so an abandoned session can stop waiting for locks. */
     private final Set<Long> lockWaits = ConcurrentHashMap.newKeySet();
 
-    MountSession(int mountId, long token, String exportPath, FileSystemSession fs, Consumer<MountSession> onEnd, Duration grace,
-            ScheduledExecutorService timer) {
+    MountSession(int mountId, long token, String exportPath, Architecture architecture, FileSystemSession fs,
+                 Consumer<MountSession> onEnd, Duration grace, ScheduledExecutorService timer) {
         this.mountId = mountId;
         this.token = token;
         this.exportPath = exportPath;
+        this.architecture = architecture;
         this.fs = fs;
         this.onEnd = onEnd;
         this.grace = grace;
@@ -129,6 +133,6 @@ final class MountSession {
 
     @Override
     public String toString() {
-        return "mount " + mountId + " (export " + exportPath + ")";
+        return "mount " + mountId + " (export " + exportPath + ", " + architecture + " client)";
     }
 }

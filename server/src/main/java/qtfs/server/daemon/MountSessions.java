@@ -19,9 +19,11 @@ import qtfs.fuse.proto.InitParams;
 import qtfs.server.fs.CacheTimes;
 import qtfs.server.fs.FileSystemSession;
 import qtfs.server.whitelist.Whitelist;
+import qtfs.sys.Arch;
 import qtfs.sys.Errno;
 import qtfs.sys.ErrnoException;
 import qtfs.transport.Deadline;
+import qtfs.wire.Architecture;
 import qtfs.wire.Attach;
 
 /**
@@ -58,12 +60,13 @@ final class MountSessions {
                     + maxWrite + ")");
         }
         String export = canonicalExport(request.exportPath());
-        if (request.token() != 0) return join(request.token(), export);
+        if (request.token() != 0) return join(request.token(), export, request.architecture());
         InitParams init = new InitParams(FUSE_MAJOR, request.fuseMinor(), request.fuseFlags(), request.maxWrite(), request.maxWrite(),
                 request.maxWrite() / 4096, 1);
         FileSystemSession fs;
         try {
-            fs = FileSystemSession.open(export, whitelist, init, new CacheTimes(request.entryTimeout(), request.attrTimeout()));
+            fs = FileSystemSession.open(export, whitelist, init, new CacheTimes(request.entryTimeout(), request.attrTimeout()),
+                    Arch.valueOf(request.architecture().name()));
         } catch (ErrnoException e) {
             throw new AttachRefusedException(e.errno(), "cannot serve export " + export + ": " + e.getMessage());
         }
@@ -72,12 +75,13 @@ final class MountSessions {
         do {
             token = random.nextLong();
         } while (token == 0 || byToken.containsKey(token));
-        session = new MountSession(lastMountId.incrementAndGet(), token, export, fs, this::ended, grace, graceTimer);
+        session = new MountSession(lastMountId.incrementAndGet(), token, export, request.architecture(), fs, this::ended,
+                grace, graceTimer);
         byToken.put(token, session);
         return session;
     }
 
-    private MountSession join(long token, String export) throws AttachRefusedException {
+    private MountSession join(long token, String export, Architecture architecture) throws AttachRefusedException {
         MountSession session = byToken.get(token);
         if (session == null || !session.join()) {
             throw new AttachRefusedException(Errno.ESTALE, "unknown session token (the session ended or the server restarted)");
@@ -85,6 +89,11 @@ final class MountSessions {
         if (!session.exportPath.equals(export)) {
             session.leave();
             throw new AttachRefusedException(Errno.EINVAL, "the session token belongs to export " + session.exportPath + ", not " + export);
+        }
+        if (session.architecture != architecture) {
+            session.leave();
+            throw new AttachRefusedException(Errno.EINVAL, "the session token belongs to a " + session.architecture + " client, not "
+                    + architecture);
         }
         return session;
     }

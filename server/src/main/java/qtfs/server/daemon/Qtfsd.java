@@ -2,6 +2,7 @@ package qtfs.server.daemon;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +22,15 @@ import qtfs.server.whitelist.Section;
 import qtfs.server.whitelist.Whitelist;
 import qtfs.server.whitelist.WhitelistException;
 import qtfs.sys.Errno;
+import qtfs.sys.ErrnoException;
 import qtfs.sys.FileCalls;
+import qtfs.sys.OpenFileLimit;
 import qtfs.transport.Address;
 import qtfs.transport.Connection;
 import qtfs.transport.Handshake;
 import qtfs.transport.Incoming;
 import qtfs.transport.Listener;
+import qtfs.wire.Features;
 
 /**
  * The qtfs server daemon: accepts client connections on its listeners, attaches them to mount
@@ -38,13 +43,15 @@ public final class Qtfsd implements AutoCloseable {
     static final int MAX_LOCK_WAITERS = 256;
     /** Refusals of surplus connections in progress at once; beyond that they are just closed. */
     private static final int MAX_DECLINING = 16;
+    /** A client that takes no reply for this long is disconnected. */
+    static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final QtfsdConfig config;
     private final Liveness liveness;
     private final InstanceLock lock;
     private final List<Listener> listeners;
     private final MountSessions sessions;
-    private final Handshake handshake = new Handshake(Handshake.localIdentity("qtfsd"));
+    private final Handshake handshake = new Handshake(Handshake.localIdentity("qtfsd"), Features.NO_XATTRS_HINTS);
     private final ExecutorService workers;
     private final ThreadPoolExecutor lockWaiters;
     private final RequestBuffers requestBuffers;
@@ -54,9 +61,11 @@ public final class Qtfsd implements AutoCloseable {
     private final AtomicLong lastConnectionId = new AtomicLong();
     private final List<Thread> acceptThreads = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final ScheduledExecutorService sendWatchdog;
     private volatile boolean closing;
 
-    private Qtfsd(QtfsdConfig config, Liveness liveness, Whitelist whitelist, InstanceLock lock, List<Listener> listeners) {
+    private Qtfsd(QtfsdConfig config, Liveness liveness, Whitelist whitelist, InstanceLock lock, List<Listener> listeners,
+                  Duration sendTimeout) {
         this.config = config;
         this.liveness = liveness;
         this.lock = lock;
@@ -66,6 +75,13 @@ public final class Qtfsd implements AutoCloseable {
         this.lockWaiters = new ThreadPoolExecutor(0, MAX_LOCK_WAITERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 ReplyThread.factory("qtfsd-lockwait-", config.maxFrameSize()));
         this.requestBuffers = new RequestBuffers(config.maxFrameSize(), 2 * config.workerThreads() + 4);
+        this.sendWatchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("qtfsd-send-watchdog").daemon().factory());
+        long timeoutNanos = sendTimeout.toNanos();
+        long period = Math.max(10, Math.min(1000, sendTimeout.toMillis() / 4));
+        sendWatchdog.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            for (ClientConnection c : connections) c.closeIfStalled(now, timeoutNanos);
+        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -78,8 +94,18 @@ public final class Qtfsd implements AutoCloseable {
 
     /** {@link #start(QtfsdConfig)} with heartbeats and a session grace period of one's own. */
     public static Qtfsd start(QtfsdConfig config, Liveness liveness) throws QtfsdException {
+        return start(config, liveness, DEFAULT_SEND_TIMEOUT);
+    }
+
+    /** The same, disconnecting clients that take no reply for {@code sendTimeout}. */
+    static Qtfsd start(QtfsdConfig config, Duration sendTimeout) throws QtfsdException {
+        return start(config, Liveness.defaults(), sendTimeout);
+    }
+
+    static Qtfsd start(QtfsdConfig config, Liveness liveness, Duration sendTimeout) throws QtfsdException {
         Whitelist whitelist = loadWhitelist(config.whitelistFile());
         InstanceLock lock = InstanceLock.acquire(config.runDir());
+        raiseOpenFileLimit();
         List<Listener> listeners = new ArrayList<>();
         try {
             // modes in requests were already masked by the client's kernel: applying ours too would be wrong
@@ -90,7 +116,7 @@ public final class Qtfsd implements AutoCloseable {
             lock.close();
             throw new QtfsdException(e.getMessage(), e);
         }
-        Qtfsd daemon = new Qtfsd(config, liveness, whitelist, lock, listeners);
+        Qtfsd daemon = new Qtfsd(config, liveness, whitelist, lock, listeners, sendTimeout);
         for (Listener l : listeners) {
             daemon.acceptThreads.add(Thread.ofPlatform().name("qtfsd-accept-" + l.address()).daemon().start(() -> daemon.acceptLoop(l)));
         }
@@ -98,6 +124,20 @@ public final class Qtfsd implements AutoCloseable {
                 daemon.boundAddresses().stream().map(Address::toString).collect(Collectors.joining(", ")),
                 String.join(", ", whitelist.paths(Section.MOUNT)));
         return daemon;
+    }
+
+    /**
+     * Every inode a client kernel holds is an open descriptor here, and kernels keep tens of
+     * thousands of inodes cached: the default limit (often 1024 or a few thousand) runs out
+     * after a large directory listing, failing later opens with EMFILE.
+     */
+    private static void raiseOpenFileLimit() {
+        try {
+            OpenFileLimit.Limits limits = OpenFileLimit.raiseToMaximum();
+            LOG.log(System.Logger.Level.DEBUG, "open file limit {0}", limits.soft());
+        } catch (ErrnoException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot raise the open file limit: {0}", e.getMessage());
+        }
     }
 
     private static Whitelist loadWhitelist(Path file) throws QtfsdException {
@@ -230,6 +270,7 @@ public final class Qtfsd implements AutoCloseable {
         closing = true;
         try {
             listeners.forEach(Listener::close);
+            sendWatchdog.shutdownNow();
             joinAll(acceptThreads);
             List<ClientConnection> open = List.copyOf(connections);
             open.forEach(ClientConnection::close);

@@ -40,7 +40,7 @@ final class DirOps {
         r.struct(OpenIn.SIZE);
         Inode inode = r.inode();
         fs.policy().require(Opcode.OPENDIR, inode, Section.READDIR);
-        int fd = ProcSelf.reopen(inode.fd, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
+        int fd = ProcSelf.reopen(inode.fd(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
         inode.acquire();   // the handle's own use
         long fh = fs.handles().add(fd, inode, true);
         OpenOut.write(r.out(), 0, fh, 0);
@@ -120,6 +120,7 @@ final class DirOps {
             try {
                 Lookups.Found found = fs.lookups().child(r, dir.inode, dir.fd, buf.asSlice(nameAt, nameLength + 1L), nameLength);
                 entrySize = fs.replies().entry(out, pos, found.inode(), found.stat());
+                r.noteIfNoXattrs(found.inode(), found.inode().fd());
             } catch (ErrnoException e) {
                 // gone or unreachable since getdents: list the name without attributes
             }

@@ -22,6 +22,7 @@ import qtfs.sys.FileCalls;
 import qtfs.sys.FileIo;
 import qtfs.sys.Locks;
 import qtfs.sys.OpenFlags;
+import qtfs.sys.PageCacheReads;
 import qtfs.sys.ProcSelf;
 
 /** Open files: open and create, data transfer, flush and release, sync, space, seek, copy. */
@@ -41,7 +42,7 @@ final class FileOps {
         int clientFlags = OpenIn.flags(r.struct(OpenIn.SIZE));
         Inode inode = r.inode();
         fs.policy().require(Opcode.OPEN, inode, openSections(clientFlags));
-        int fd = ProcSelf.reopen(inode.fd, fs.openFlags().forOpen(clientFlags));
+        int fd = ProcSelf.reopen(inode.fd(), fs.openFlags().forOpen(clientFlags));
         long fh = register(fd, inode, false);
         OpenOut.write(r.out(), 0, fh, replyFlags(inode, clientFlags));
         return r.ok(OpenOut.SIZE);
@@ -56,7 +57,7 @@ final class FileOps {
         int flags = fs.openFlags().forOpen(clientFlags) | OpenFlags.O_CREAT | OpenFlags.O_NOFOLLOW
                 | (fs.openFlags().toLocal(clientFlags) & OpenFlags.O_EXCL);
         int mode = names.creationMode(OpenIn.createMode(b), OpenIn.createUmask(b));
-        int fd = FileIo.openat(parent.fd, name.cString(), flags, mode);
+        int fd = FileIo.openat(parent.fd(), name.cString(), flags, mode);
         return replyCreated(r, parent, name, fd, clientFlags);
     }
 
@@ -68,7 +69,7 @@ final class FileOps {
         int flags = (fs.openFlags().forOpen(clientFlags) & ~OpenFlags.O_CREAT)
                 | OpenFlags.O_TMPFILE_BASE | OpenFlags.O_DIRECTORY;
         int mode = names.creationMode(OpenIn.createMode(b), OpenIn.createUmask(b));
-        int fd = FileIo.openat(parent.fd, Dots.DOT, flags, mode);
+        int fd = FileIo.openat(parent.fd(), Dots.DOT, flags, mode);
         return replyCreated(r, parent, null, fd, clientFlags);
     }
 
@@ -113,10 +114,16 @@ final class FileOps {
         return all;
     }
 
-    int read(Request r) throws FuseError, ErrnoException {
+    int read(Request r) throws FuseError, ErrnoException, WouldWait {
         MemorySegment b = r.struct(ReadIn.SIZE);
         OpenFile f = r.file(ReadIn.fh(b));
         long size = Math.min(Integer.toUnsignedLong(ReadIn.size(b)), r.replyCapacity());
+        if (r.mustNotWait) {
+            long n = PageCacheReads.read(f.fd, r.out(), size, ReadIn.offset(b));
+            // short: partly cached, or the end of the file; a thread that may wait reads it whole
+            if (n < size) throw WouldWait.INSTANCE;
+            return r.ok(n);
+        }
         long n = FileIo.pread(f.fd, r.out(), size, ReadIn.offset(b));
         return r.ok(n);
     }

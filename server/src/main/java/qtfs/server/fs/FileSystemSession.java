@@ -11,6 +11,7 @@ import qtfs.fuse.proto.InterruptIn;
 import qtfs.fuse.proto.InitParams;
 import qtfs.fuse.proto.Opcode;
 import qtfs.fuse.proto.OutHeader;
+import qtfs.fuse.proto.ReadIn;
 import qtfs.server.whitelist.Whitelist;
 import qtfs.sys.Arch;
 import qtfs.sys.Errno;
@@ -18,6 +19,7 @@ import qtfs.sys.ErrnoException;
 import qtfs.sys.FileIo;
 import qtfs.sys.OpenFlags;
 import qtfs.sys.ProcSelf;
+import qtfs.sys.Statx;
 
 /**
  * One client mount served from a server directory: a FUSE low-level passthrough file
@@ -50,9 +52,9 @@ public final class FileSystemSession implements AutoCloseable {
     private volatile boolean closed;
 
     private FileSystemSession(String exportPath, int rootFd, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
-                              Arch clientArch) throws ErrnoException {
+                              Arch clientArch, DescriptorBudget budget) throws ErrnoException {
         this.exportPath = exportPath;
-        this.inodes = new InodeStore(rootFd);
+        this.inodes = new InodeStore(rootFd, budget);
         this.handles = new HandleTable();
         FsContext fs = new FsContext(inodes, handles, new Lookups(inodes), new AccessPolicy(whitelist),
                 new Replies(cacheTimes), new ClientOpenFlags(clientArch, init), init);
@@ -84,6 +86,12 @@ public final class FileSystemSession implements AutoCloseable {
      */
     public static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
                                          Arch clientArch) throws ErrnoException {
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, DescriptorBudget.forThisProcess());
+    }
+
+    /** The same with a descriptor budget of its own (tests give it a small one). */
+    static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
+                                  Arch clientArch, DescriptorBudget budget) throws ErrnoException {
         if (init.major() != 7 || init.minor() < MIN_MINOR)
             throw new ErrnoException("FUSE protocol " + init.major() + "." + init.minor() + " (qtfsd needs 7." + MIN_MINOR
                     + " or later)", Errno.EPROTO);
@@ -94,7 +102,7 @@ public final class FileSystemSession implements AutoCloseable {
             if (whitelist.exportContaining(canonical).isEmpty())
                 throw new ErrnoException("export " + canonical + " is in no [Mount] entry of " + whitelist.origin()
                         + "; refusing to serve it", Errno.EACCES);
-            return new FileSystemSession(canonical, rootFd, whitelist, init, cacheTimes, clientArch);
+            return new FileSystemSession(canonical, rootFd, whitelist, init, cacheTimes, clientArch, budget);
         } catch (ErrnoException | RuntimeException e) {
             FileIo.closeQuietly(rootFd);
             throw e;
@@ -115,7 +123,7 @@ public final class FileSystemSession implements AutoCloseable {
      * {@code reply} must hold at least init.maxWrite() + 4096 bytes.
      */
     public int handle(MemorySegment request, int[] groups, MemorySegment reply) {
-        return handle(request, groups, reply, NotificationSink.NONE);
+        return handle(request, groups, reply, NotificationSink.NONE, null, false);
     }
 
     /**
@@ -123,6 +131,45 @@ public final class FileSystemSession implements AutoCloseable {
      * gets the reply (e.g. cached names that went stale while a lock was free).
      */
     public int handle(MemorySegment request, int[] groups, MemorySegment reply, NotificationSink notifications) {
+        return handle(request, groups, reply, notifications, null, false);
+    }
+
+    /**
+     * The same, also noting in {@code xattrHints} (cleared first; null: not wanted) the nodes
+     * the request found to have no extended attributes, for the client to know before the reply.
+     */
+    public int handle(MemorySegment request, int[] groups, MemorySegment reply, XattrHints xattrHints) {
+        return handle(request, groups, reply, NotificationSink.NONE, xattrHints, false);
+    }
+
+    /** The same with both {@code notifications} and {@code xattrHints}. */
+    public int handle(MemorySegment request, int[] groups, MemorySegment reply, NotificationSink notifications,
+                      XattrHints xattrHints) {
+        return handle(request, groups, reply, notifications, xattrHints, false);
+    }
+
+    /** What {@link #handleWithoutWaiting} returns for a request that would have to wait. */
+    public static final int WOULD_WAIT = -1;
+
+    /**
+     * The same, for a thread that must not wait for a disk: a READ of data the page cache does
+     * not hold (wholly) is not served and {@link #WOULD_WAIT} is returned instead, for the
+     * caller to hand the request to a thread that may wait. Nothing has been written to the
+     * reply then, and nothing changed.
+     */
+    public int handleWithoutWaiting(MemorySegment request, int[] groups, MemorySegment reply, XattrHints xattrHints) {
+        return handle(request, groups, reply, NotificationSink.NONE, xattrHints, true);
+    }
+
+    /** The same, handing {@code notifications} what the client must learn before the reply. */
+    public int handleWithoutWaiting(MemorySegment request, int[] groups, MemorySegment reply,
+                                    NotificationSink notifications, XattrHints xattrHints) {
+        return handle(request, groups, reply, notifications, xattrHints, true);
+    }
+
+    private int handle(MemorySegment request, int[] groups, MemorySegment reply, NotificationSink notifications,
+                       XattrHints xattrHints, boolean mustNotWait) {
+        if (xattrHints != null) xattrHints.clear();
         if (reply.byteSize() < OutHeader.SIZE || request.byteSize() < InHeader.UNIQUE + 8) {
             LOG.log(Level.WARNING, () -> "dropped a request of " + request.byteSize() + " bytes (reply buffer "
                     + reply.byteSize() + " bytes): too small to answer");
@@ -134,7 +181,8 @@ public final class FileSystemSession implements AutoCloseable {
                     + reply.byteSize() + " bytes: too small to serve");
             return op != null && takesNoReply(op) ? 0 : error(reply, InHeader.unique(request), Errno.EINVAL);
         }
-        if (!request.isNative() || !reply.isNative()) return handleCopied(request, groups, reply, notifications);
+        if (!request.isNative() || !reply.isNative())
+            return handleCopied(request, groups, reply, notifications, xattrHints, mustNotWait);
 
         long unique = InHeader.unique(request);
         int opcode = InHeader.opcode(request);
@@ -150,10 +198,12 @@ public final class FileSystemSession implements AutoCloseable {
         if (closed) return takesNoReply(op) ? 0 : error(reply, unique, Errno.ENOTCONN);
 
         MemorySegment body = request.asSlice(InHeader.SIZE, bodyEnd - InHeader.SIZE);
-        try (Request r = new Request(request, body, reply, inodes, handles, notifications)) {
+        try (Request r = new Request(request, body, reply, inodes, handles, notifications, xattrHints, mustNotWait)) {
             try {
                 if (needsCaller(op)) new CallerIdentity(r.uid, r.gid, groups == null ? new int[0] : groups).actAs();
                 return dispatch(op, r);
+            } catch (WouldWait e) {
+                return WOULD_WAIT;
             } catch (ErrnoException e) {
                 return takesNoReply(op) ? 0 : r.error(e.errno());
             } catch (FuseError e) {
@@ -167,12 +217,13 @@ public final class FileSystemSession implements AutoCloseable {
         }
     }
 
-    private int handleCopied(MemorySegment request, int[] groups, MemorySegment reply, NotificationSink notifications) {
+    private int handleCopied(MemorySegment request, int[] groups, MemorySegment reply, NotificationSink notifications,
+                             XattrHints xattrHints, boolean mustNotWait) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment req = arena.allocate(request.byteSize(), 8).copyFrom(request);
             MemorySegment rep = arena.allocate(reply.byteSize(), 8);
-            int n = handle(req, groups, rep, notifications);
-            MemorySegment.copy(rep, 0, reply, 0, n);
+            int n = handle(req, groups, rep, notifications, xattrHints, mustNotWait);
+            if (n > 0) MemorySegment.copy(rep, 0, reply, 0, n);
             return n;
         }
     }
@@ -195,7 +246,7 @@ public final class FileSystemSession implements AutoCloseable {
         };
     }
 
-    private int dispatch(Opcode op, Request r) throws FuseError, ErrnoException {
+    private int dispatch(Opcode op, Request r) throws FuseError, ErrnoException, WouldWait {
         return switch (op) {
             case LOOKUP -> nodeOps.lookup(r);
             case FORGET -> nodeOps.forget(r);
@@ -262,6 +313,18 @@ public final class FileSystemSession implements AutoCloseable {
     /** A blocked request with this unique (SETLKW) ends with EINTR; remembered briefly if it has not arrived yet. */
     public void interrupt(long unique) {
         interrupts.interrupt(unique);
+    }
+
+    /**
+     * Whether a READ (a whole request, header present) reads a regular file on a file system
+     * that answers from its disk: such a read never waits for another process, unlike one of
+     * a pipe, a device or a file like trace_pipe on /sys, which can wait for good. Unknown
+     * handles and other requests say false.
+     */
+    public boolean readsFromDisk(MemorySegment request) {
+        if (InHeader.opcode(request) != Opcode.READ.code || request.byteSize() < InHeader.SIZE + ReadIn.SIZE) return false;
+        OpenFile f = handles.peek(ReadIn.fh(request.asSlice(InHeader.SIZE)));
+        return f != null && f.inode.type == Statx.S_IFREG && !f.inode.volatileContent;
     }
 
     /** Open file and directory handles. */

@@ -15,6 +15,11 @@ final class HandleTable {
         return fh;
     }
 
+    /** The handle, without taking a use: only to look at what it is. */
+    OpenFile peek(long fh) {
+        return open.get(fh);
+    }
+
     /** The handle with a use taken (the caller releases it), or null. */
     OpenFile acquire(long fh) {
         OpenFile f = open.get(fh);

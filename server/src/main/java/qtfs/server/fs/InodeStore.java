@@ -3,6 +3,7 @@ package qtfs.server.fs;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import qtfs.sys.ErrnoException;
 import qtfs.sys.FileIo;
@@ -20,15 +21,19 @@ final class InodeStore {
     private final ConcurrentHashMap<Long, Inode> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InodeKey, Inode> byKey = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(ROOT_ID + 1);
+    private final DescriptorBudget budget;
     private final Inode root;
 
     /** Takes ownership of {@code rootFd} (an O_PATH descriptor of the export directory). */
-    InodeStore(int rootFd) throws ErrnoException {
+    InodeStore(int rootFd, DescriptorBudget budget) throws ErrnoException {
+        this.budget = budget;
         Statx st = Statx.of(rootFd);
-        root = new Inode(ROOT_ID, rootFd, new InodeKey(st.dev(), st.ino()), st.type(), VolatileFileSystems.holds(rootFd));
+        // the root is never parked: every path starts there
+        root = new Inode(ROOT_ID, rootFd, new InodeKey(st.dev(), st.ino()), st.type(), FileSystemKind.of(rootFd), budget, false);
         root.lookups = 1;
         byId.put(ROOT_ID, root);
         byKey.put(root.key, root);
+        budget.register(this);
     }
 
     Inode root() {
@@ -43,29 +48,34 @@ final class InodeStore {
 
     /**
      * Records one more kernel reference to the inode that {@code fd} (O_PATH) holds and
-     * returns it with a use taken. When the inode is known already, {@code fd} is closed and
-     * the known node is returned; otherwise {@code fd} becomes the new node's descriptor.
-     * {@code parent} lets a child on the same file system inherit its kind without a statfs;
-     * with {@code name}, it is remembered as where the inode was found.
+     * returns it with a use taken. When the inode is known already, {@code fd} is closed (or
+     * becomes its descriptor again if it was parked) and the known node is returned;
+     * otherwise {@code fd} becomes the new node's descriptor. {@code parent} lets a child on
+     * the same file system inherit its kind without a statfs; with {@code name}, it is
+     * remembered as where the inode was found.
      */
     Inode remember(int fd, Statx st, Inode parent, byte[] name) {
         InodeKey key = new InodeKey(st.dev(), st.ino());
-        boolean volatileContent = parent != null && parent.key.dev() == key.dev()
-                ? parent.volatileContent : VolatileFileSystems.holds(fd);
+        FileSystemKind kind = parent != null && parent.key.dev() == key.dev() ? parent.fsKind : FileSystemKind.of(fd);
         Inode[] found = new Inode[1];
+        boolean[] taken = new boolean[1];
         byKey.compute(key, (k, existing) -> {
             Inode inode = existing;
             if (inode == null) {
-                inode = new Inode(nextId.getAndIncrement(), fd, k, st.type(), volatileContent);
+                inode = new Inode(nextId.getAndIncrement(), fd, k, st.type(), kind, budget, !kind.volatileContent());
                 byId.put(inode.nodeId, inode);
+                taken[0] = true;
+            } else {
+                taken[0] = inode.adopt(fd);
             }
             inode.lookups++;
             inode.acquire();   // cannot fail: an inode in the map holds the store's use
             found[0] = inode;
             return inode;
         });
-        if (found[0].fd != fd) FileIo.closeQuietly(fd);
+        if (!taken[0]) FileIo.closeQuietly(fd);
         if (parent != null && name != null && found[0] != root) place(found[0], parent, name);
+        if (taken[0]) budget.parkIfOver();
         return found[0];
     }
 
@@ -146,8 +156,14 @@ final class InodeStore {
         return byId.size();
     }
 
+    /** Visits every known inode (for parking: a snapshot is not needed, any order will do). */
+    void forEachInode(Consumer<Inode> visitor) {
+        byId.values().forEach(visitor);
+    }
+
     /** Drops every node; descriptors close as their last users finish. */
     void close() {
+        budget.unregister(this);
         for (Inode inode : byId.values()) {
             byId.remove(inode.nodeId);
             byKey.remove(inode.key, inode);

@@ -54,7 +54,7 @@ final class LockRevalidation {
 
     private static boolean stillThere(Arena arena, Inode dir, byte[] name, Inode child) {
         try {
-            Statx st = Statx.at(dir.fd, NativeStrings.cString(arena, name), OpenFlags.AT_SYMLINK_NOFOLLOW);
+            Statx st = Statx.at(dir.fd(), NativeStrings.cString(arena, name), OpenFlags.AT_SYMLINK_NOFOLLOW);
             return st.dev() == child.key.dev() && st.ino() == child.key.ino();
         } catch (ErrnoException e) {
             return false;

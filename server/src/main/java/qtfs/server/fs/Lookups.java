@@ -35,12 +35,12 @@ final class Lookups {
     }
 
     Found child(Request r, Inode parent, Name name) throws ErrnoException {
-        return child(r, parent, parent.fd, name.cString(), name.length());
+        return child(r, parent, parent.fd(), name.cString(), name.length());
     }
 
     /** "." or "..": the directory itself or its parent, remembered without a name. */
     Found dots(Request r, Inode parent, MemorySegment dots) throws ErrnoException {
-        int fd = FileIo.openat(parent.fd, dots, OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
+        int fd = FileIo.openat(parent.fd(), dots, OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
         return remember(r, fd, null, null);
     }
 
@@ -54,7 +54,7 @@ final class Lookups {
 
     /** One more kernel reference to an inode the request holds already (LINK's answer), with fresh attributes. */
     Found again(Inode inode) throws ErrnoException, FuseError {
-        Statx st = Statx.of(inode.fd);
+        Statx st = Statx.of(inode.fd());
         if (!store.addLookup(inode)) throw new FuseError(qtfs.sys.Errno.ESTALE, "node " + inode.nodeId + " was forgotten");
         return new Found(inode, st);
     }

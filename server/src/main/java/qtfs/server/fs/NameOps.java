@@ -39,7 +39,7 @@ final class NameOps {
         Inode parent = r.inode();
         Name name = r.name(MknodIn.SIZE).plain();
         fs.policy().require(Opcode.MKNOD, parent, name, Section.CREATE);
-        PathCalls.mknodat(parent.fd, name.cString(), creationMode(MknodIn.mode(b), MknodIn.umask(b)), MknodIn.rdev(b));
+        PathCalls.mknodat(parent.fd(), name.cString(), creationMode(MknodIn.mode(b), MknodIn.umask(b)), MknodIn.rdev(b));
         return replyEntry(r, parent, name);
     }
 
@@ -48,7 +48,7 @@ final class NameOps {
         Inode parent = r.inode();
         Name name = r.name(MkdirIn.SIZE).plain();
         fs.policy().require(Opcode.MKDIR, parent, name, Section.MKDIR);
-        PathCalls.mkdirat(parent.fd, name.cString(), creationMode(MkdirIn.mode(b), MkdirIn.umask(b)));
+        PathCalls.mkdirat(parent.fd(), name.cString(), creationMode(MkdirIn.mode(b), MkdirIn.umask(b)));
         return replyEntry(r, parent, name);
     }
 
@@ -58,7 +58,7 @@ final class NameOps {
         Name target = r.string(r.after(name));
         if (target.length() == 0) throw new FuseError(Errno.ENOENT, "empty symlink target");
         fs.policy().require(Opcode.SYMLINK, parent, name, Section.CREATE);
-        PathCalls.symlinkat(target.cString(), parent.fd, name.cString());
+        PathCalls.symlinkat(target.cString(), parent.fd(), name.cString());
         return replyEntry(r, parent, name);
     }
 
@@ -68,7 +68,7 @@ final class NameOps {
         Inode old = r.inode(LinkIn.oldnodeid(b));
         Name name = r.name(LinkIn.SIZE).plain();
         fs.policy().require(Opcode.LINK, newParent, name, Section.CREATE);
-        PathCalls.linkInode(old.fd, newParent.fd, name.cString());
+        PathCalls.linkInode(old.fd(), newParent.fd(), name.cString());
         // Fresh attributes: the link count just changed.
         Lookups.Found found = fs.lookups().again(old);
         return r.ok(fs.replies().entry(r.out(), 0, found.inode(), found.stat()));
@@ -78,7 +78,7 @@ final class NameOps {
         Inode parent = r.inode();
         Name name = r.name(0).plain();
         fs.policy().require(Opcode.UNLINK, parent, name, Section.UNLINK);
-        PathCalls.unlinkat(parent.fd, name.cString(), 0);
+        PathCalls.unlinkat(parent.fd(), name.cString(), 0);
         return r.ok(0);
     }
 
@@ -86,7 +86,7 @@ final class NameOps {
         Inode parent = r.inode();
         Name name = r.name(0).plain();
         fs.policy().require(Opcode.RMDIR, parent, name, Section.RMDIR);
-        PathCalls.unlinkat(parent.fd, name.cString(), OpenFlags.AT_REMOVEDIR);
+        PathCalls.unlinkat(parent.fd(), name.cString(), OpenFlags.AT_REMOVEDIR);
         return r.ok(0);
     }
 
@@ -108,7 +108,7 @@ final class NameOps {
         Name newName = r.name(r.after(oldName)).plain();
         fs.policy().require(op, oldParent, oldName, Section.RENAME);
         fs.policy().require(op, newParent, newName, Section.RENAME);
-        PathCalls.renameat2(oldParent.fd, oldName.cString(), newParent.fd, newName.cString(), flags);
+        PathCalls.renameat2(oldParent.fd(), oldName.cString(), newParent.fd(), newName.cString(), flags);
         placeAgain(newParent, newName);
         if ((flags & PathCalls.RENAME_EXCHANGE) != 0) placeAgain(oldParent, oldName);
         return r.ok(0);
@@ -117,7 +117,7 @@ final class NameOps {
     /** The node now at {@code name} in {@code parent}, if known, is remembered there (see {@link InodeStore#foundAt}). */
     private void placeAgain(Inode parent, Name name) {
         try {
-            fs.inodes().foundAt(Statx.at(parent.fd, name.cString(), OpenFlags.AT_SYMLINK_NOFOLLOW), parent, name.bytes());
+            fs.inodes().foundAt(Statx.at(parent.fd(), name.cString(), OpenFlags.AT_SYMLINK_NOFOLLOW), parent, name.bytes());
         } catch (ErrnoException e) {
             // renamed again meanwhile: that rename places it
         }

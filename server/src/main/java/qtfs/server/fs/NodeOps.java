@@ -41,7 +41,13 @@ final class NodeOps {
             boolean stay = name.isDot() || parent.nodeId == InodeStore.ROOT_ID;
             found = fs.lookups().dots(r, parent, stay ? Dots.DOT : Dots.DOTDOT);
         } else {
-            found = fs.lookups().child(r, parent, name);
+            try {
+                found = fs.lookups().child(r, parent, name);
+            } catch (ErrnoException e) {
+                // a missing name the kernel may remember as missing: a create of it then needs no second lookup
+                if (e.is(Errno.ENOENT) && fs.replies().cachesMissingNames(parent)) return r.ok(fs.replies().missing(r.out(), 0));
+                throw e;
+            }
         }
         return r.ok(fs.replies().entry(r.out(), 0, found.inode(), found.stat()));
     }
@@ -62,7 +68,7 @@ final class NodeOps {
 
     int getattr(Request r) throws FuseError, ErrnoException {
         Inode inode = r.inode();
-        int fd = inode.fd;
+        int fd = inode.fd();
         if (r.body.byteSize() >= GetattrIn.SIZE && (GetattrIn.flags(r.body) & GetattrIn.FUSE_GETATTR_FH) != 0) {
             OpenFile f = r.file(GetattrIn.fh(r.body));
             if (f.inode == inode) fd = f.fd;
@@ -84,22 +90,22 @@ final class NodeOps {
 
         if ((valid & FATTR_MODE) != 0) {
             if (file != null) AttrCalls.fchmod(file.fd, SetattrIn.mode(b));
-            else AttrCalls.chmodInode(inode.fd, SetattrIn.mode(b));
+            else AttrCalls.chmodInode(inode.fd(), SetattrIn.mode(b));
         }
         if ((valid & (FATTR_UID | FATTR_GID)) != 0) {
             int uid = (valid & FATTR_UID) != 0 ? SetattrIn.uid(b) : -1;
             int gid = (valid & FATTR_GID) != 0 ? SetattrIn.gid(b) : -1;
-            AttrCalls.chownInode(inode.fd, uid, gid);
+            AttrCalls.chownInode(inode.fd(), uid, gid);
         }
         if ((valid & FATTR_SIZE) != 0) {
             if (file != null) FileCalls.ftruncate(file.fd, SetattrIn.size(b));
-            else FileCalls.truncateInode(inode.fd, SetattrIn.size(b));
+            else FileCalls.truncateInode(inode.fd(), SetattrIn.size(b));
         }
         if ((valid & (FATTR_ATIME | FATTR_MTIME)) != 0) setTimes(b, valid, inode, file);
         if ((valid & FATTR_KILL_SUIDGID) != 0 && (valid & FATTR_MODE) == 0) killSuidSgid(inode, file);
         if ((valid & changes) == 0 && inode.type != Statx.S_IFDIR) touchOwnership(inode);
 
-        return r.ok(fs.replies().attrOut(r.out(), 0, inode, Statx.of(file != null ? file.fd : inode.fd)));
+        return r.ok(fs.replies().attrOut(r.out(), 0, inode, Statx.of(file != null ? file.fd : inode.fd())));
     }
 
     private static void setTimes(MemorySegment b, int valid, Inode inode, OpenFile file) throws ErrnoException {
@@ -115,7 +121,7 @@ final class NodeOps {
             mNsec = Integer.toUnsignedLong(SetattrIn.mtimensec(b));
         }
         if (file != null) AttrCalls.futimens(file.fd, aSec, aNsec, mSec, mNsec);
-        else AttrCalls.utimensInode(inode.fd, aSec, aNsec, mSec, mNsec);
+        else AttrCalls.utimensInode(inode.fd(), aSec, aNsec, mSec, mNsec);
     }
 
     /**
@@ -124,12 +130,12 @@ final class NodeOps {
      * root, so this acts only where something is left to clear.
      */
     private static void killSuidSgid(Inode inode, OpenFile file) throws ErrnoException {
-        Statx st = Statx.of(inode.fd);
+        Statx st = Statx.of(inode.fd());
         int mode = st.mode() & 07777;
         int kill = Statx.S_ISUID | ((mode & 010) != 0 ? Statx.S_ISGID : 0);
         if (!st.isRegular() || (mode & kill) == 0) return;
         if (file != null) AttrCalls.fchmod(file.fd, mode & ~kill);
-        else AttrCalls.chmodInode(inode.fd, mode & ~kill);
+        else AttrCalls.chmodInode(inode.fd(), mode & ~kill);
     }
 
     /**
@@ -144,7 +150,7 @@ final class NodeOps {
     private void touchOwnership(Inode inode) throws ErrnoException {
         try {
             fs.policy().require(Opcode.SETATTR, inode, Section.SETATTR);
-            AttrCalls.chownInode(inode.fd, -1, -1);
+            AttrCalls.chownInode(inode.fd(), -1, -1);
         } catch (FuseError e) {
             // denied by the whitelist (logged): leave the file as it is
         } catch (ErrnoException e) {
@@ -155,12 +161,12 @@ final class NodeOps {
     int readlink(Request r) throws FuseError, ErrnoException {
         Inode inode = r.inode();
         if (inode.type != Statx.S_IFLNK) throw new FuseError(Errno.EINVAL, "not a symlink");
-        long n = PathCalls.readlinkat(inode.fd, Dots.EMPTY, r.out(), Math.min(PATH_MAX, r.replyCapacity()));
+        long n = PathCalls.readlinkat(inode.fd(), Dots.EMPTY, r.out(), Math.min(PATH_MAX, r.replyCapacity()));
         return r.ok(n);
     }
 
     int statfs(Request r) throws FuseError, ErrnoException {
-        StatFs s = StatFs.of(r.inode().fd);
+        StatFs s = StatFs.of(r.inode().fd());
         StatfsOut.write(r.out(), 0, s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(),
                 (int) s.bsize(), (int) s.namelen(), (int) s.frsize());
         return r.ok(StatfsOut.SIZE);
@@ -168,7 +174,7 @@ final class NodeOps {
 
     int access(Request r) throws FuseError, ErrnoException {
         int mask = AccessIn.mask(r.struct(AccessIn.SIZE));
-        AttrCalls.accessInode(r.inode().fd, mask & (AttrCalls.R_OK | AttrCalls.W_OK | AttrCalls.X_OK));
+        AttrCalls.accessInode(r.inode().fd(), mask & (AttrCalls.R_OK | AttrCalls.W_OK | AttrCalls.X_OK));
         return r.ok(0);
     }
 
@@ -176,7 +182,7 @@ final class NodeOps {
         Inode inode = r.inode();
         // syncfs needs a readable descriptor; whether the caller may read this node is beside the point.
         CallerIdentity.asServer(() -> {
-            int fd = ProcSelf.reopen(inode.fd, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK
+            int fd = ProcSelf.reopen(inode.fd(), OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK
                     | (inode.type == Statx.S_IFDIR ? OpenFlags.O_DIRECTORY : 0));
             try {
                 FileCalls.syncfs(fd);

@@ -127,14 +127,14 @@ final class OwnerLocks {
      */
     private int openLockFd() throws ErrnoException {
         return CallerIdentity.asServer(() -> {
-            if (inode.type == Statx.S_IFDIR) return ProcSelf.reopen(inode.fd, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
-            if (inode.type != Statx.S_IFREG) return ProcSelf.reopen(inode.fd, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
+            if (inode.type == Statx.S_IFDIR) return ProcSelf.reopen(inode.fd(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
+            if (inode.type != Statx.S_IFREG) return ProcSelf.reopen(inode.fd(), OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
             try {
-                return ProcSelf.reopen(inode.fd, OpenFlags.O_RDWR | OpenFlags.O_NOATIME);
+                return ProcSelf.reopen(inode.fd(), OpenFlags.O_RDWR | OpenFlags.O_NOATIME);
             } catch (ErrnoException e) {
                 // read-only file system, running executable, immutable file: read locks at least
                 if (e.is(Errno.EROFS) || e.is(Errno.ETXTBSY) || e.is(Errno.EPERM) || e.is(Errno.EACCES))
-                    return ProcSelf.reopen(inode.fd, OpenFlags.O_RDONLY);
+                    return ProcSelf.reopen(inode.fd(), OpenFlags.O_RDONLY);
                 throw e;
             }
         });

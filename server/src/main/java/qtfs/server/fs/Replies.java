@@ -37,6 +37,21 @@ final class Replies {
         return EntryOut.SIZE;
     }
 
+    /** Whether a name found missing in {@code dir} may be remembered as missing (for the entry timeout). */
+    boolean cachesMissingNames(Inode dir) {
+        return !dir.volatileContent && (entrySec != 0 || entryNsec != 0);
+    }
+
+    /**
+     * A negative entry: node id 0 with the entry timeout, which the kernel keeps as "no such
+     * name" (ENOENT to the caller) until it expires, like any cached name.
+     */
+    int missing(MemorySegment m, long at) {
+        m.asSlice(at, EntryOut.SIZE).fill((byte) 0);
+        EntryOut.write(m, at, 0, 0, entrySec, entryNsec, 0, 0);
+        return EntryOut.SIZE;
+    }
+
     /** An entry that tells the kernel nothing beyond the name's inode number and type (node id 0). */
     static int bareEntry(MemorySegment m, long at, long ino, int mode) {
         m.asSlice(at, EntryOut.SIZE).fill((byte) 0);

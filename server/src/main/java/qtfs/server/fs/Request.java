@@ -25,6 +25,10 @@ final class Request implements AutoCloseable {
     private final MemorySegment reply;
     private final InodeStore inodes;
     private final HandleTable handles;
+    /** Where to note nodes without extended attributes, or null when the caller does not want to know. */
+    private final XattrHints xattrHints;
+    /** Served by a thread that must not wait for a disk (see {@link WouldWait}). */
+    final boolean mustNotWait;
 
     private Inode[] heldInodes = new Inode[4];
     private int heldInodeCount;
@@ -32,7 +36,7 @@ final class Request implements AutoCloseable {
     private int heldFileCount;
 
     Request(MemorySegment message, MemorySegment body, MemorySegment reply, InodeStore inodes, HandleTable handles,
-            NotificationSink notifications) {
+            NotificationSink notifications, XattrHints xattrHints, boolean mustNotWait) {
         this.unique = InHeader.unique(message);
         this.nodeId = InHeader.nodeid(message);
         this.uid = InHeader.uid(message);
@@ -43,6 +47,13 @@ final class Request implements AutoCloseable {
         this.reply = reply;
         this.inodes = inodes;
         this.handles = handles;
+        this.xattrHints = xattrHints;
+        this.mustNotWait = mustNotWait;
+    }
+
+    /** Notes {@code inode} (descriptor {@code fd}) for the client if it has no extended attributes and hints are wanted. */
+    void noteIfNoXattrs(Inode inode, int fd) {
+        if (xattrHints != null) xattrHints.noteIfNone(this, inode, fd);
     }
 
     /** The body, checked to hold at least {@code size} bytes (a fixed-size struct at its start). */

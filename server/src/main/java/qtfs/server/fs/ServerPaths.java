@@ -41,16 +41,34 @@ final class ServerPaths {
 
     static Location of(Inode inode) throws ErrnoException {
         try {
-            return new Location(read(inode.fd), false);
+            String path = read(inode.fd());
+            if (inode.pathUnverified()) verify(inode, path);
+            return new Location(path, false);
         } catch (ErrnoException e) {
             if (!e.is(Errno.ENAMETOOLONG)) throw e;
         }
         // Walking up may cross directories the caller cannot search; it only reads names.
-        return CallerIdentity.asServer(() -> inode.type == Statx.S_IFDIR ? viaDotDot(inode.fd) : viaParent(inode));
+        return CallerIdentity.asServer(() -> inode.type == Statx.S_IFDIR ? viaDotDot(inode.fd()) : viaParent(inode));
     }
 
     static Location of(Inode parent, Name name) throws ErrnoException {
         return of(parent).child(name);
+    }
+
+    /**
+     * A file reopened by handle may be disconnected from the tree, and then its magic link
+     * names no real place: believe the path only if it leads to the inode itself.
+     */
+    private static void verify(Inode inode, String path) throws ErrnoException {
+        Statx st;
+        try (Arena arena = Arena.ofConfined()) {
+            st = CallerIdentity.asServer(() -> Statx.at(OpenFlags.AT_FDCWD, NativeStrings.cString(arena, path),
+                    OpenFlags.AT_SYMLINK_NOFOLLOW));
+        } catch (ErrnoException e) {
+            st = null;
+        }
+        if (st == null || st.dev() != inode.key.dev() || st.ino() != inode.key.ino())
+            throw new ErrnoException("readlink", Errno.ESTALE, "(node " + inode.nodeId + ": moved on the server, its path is unknown)");
     }
 
     private static String read(int fd) throws ErrnoException {
@@ -86,7 +104,7 @@ final class ServerPaths {
         if (link == null || !link.parent().acquire())
             throw new ErrnoException("readlink", Errno.ENAMETOOLONG, "(node " + inode.nodeId + ": no known parent)");
         try (Arena arena = Arena.ofConfined()) {
-            Statx st = Statx.at(link.parent().fd, NativeStrings.cString(arena, link.name()), OpenFlags.AT_SYMLINK_NOFOLLOW);
+            Statx st = Statx.at(link.parent().fd(), NativeStrings.cString(arena, link.name()), OpenFlags.AT_SYMLINK_NOFOLLOW);
             if (st.dev() != inode.key.dev() || st.ino() != inode.key.ino())
                 throw new ErrnoException("readlink", Errno.ENAMETOOLONG, "(node " + inode.nodeId + " moved)");
             return of(link.parent()).child(new String(link.name(), StandardCharsets.UTF_8));

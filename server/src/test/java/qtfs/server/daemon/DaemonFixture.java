@@ -47,6 +47,11 @@ final class DaemonFixture implements AutoCloseable {
         return daemon;
     }
 
+    Qtfsd start(QtfsdConfig config, Duration sendTimeout) throws QtfsdException {
+        daemon = Qtfsd.start(config, sendTimeout);
+        return daemon;
+    }
+
     @Override
     public void close() throws IOException {
         if (daemon != null) daemon.close();

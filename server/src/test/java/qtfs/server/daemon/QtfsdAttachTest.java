@@ -13,8 +13,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.ByteOrder;
+
 import qtfs.fuse.proto.Opcode;
+import qtfs.fuse.proto.OpenOut;
+import qtfs.sys.Arch;
 import qtfs.sys.Errno;
+import qtfs.wire.Architecture;
+import qtfs.wire.FuseFrames;
 import qtfs.wire.Failure;
 import qtfs.wire.FrameType;
 
@@ -40,6 +46,40 @@ class QtfsdAttachTest {
 
     static ByteBuffer getattrRoot(long unique) {
         return RawClient.fuse(Opcode.GETATTR.code, unique, 1, new byte[16]);
+    }
+
+    /** The architecture that is not this machine's: its kernel numbers four open flags differently. */
+    private static Architecture otherArchitecture() {
+        return Arch.current() == Arch.X86_64 ? Architecture.AARCH64 : Architecture.X86_64;
+    }
+
+    @Test
+    void openFlagsAreReadInTheClientsArchitecture() throws Exception {
+        Files.writeString(f.export.resolve("data"), "data");
+        Arch client = Arch.valueOf(otherArchitecture().name());
+        try (RawClient c = RawClient.connect(f.socket)) {
+            assertEquals(FrameType.ATTACHED, c.attach(0, f.export.toString(), otherArchitecture()).type());
+            ByteBuffer entry = c.call(RawClient.fuse(Opcode.LOOKUP.code, 2, 1, RawClient.name("data")));
+            assertEquals(0, RawClient.error(entry));
+            long node = entry.getLong(FuseFrames.OUT_HEADER_SIZE);
+            // the client's O_DIRECT is this machine's O_DIRECTORY: read as ours, the open would fail with ENOTDIR
+            assertEquals(client.oDirect(), Arch.current().oDirectory());
+            ByteBuffer openIn = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(client.oDirect()).putInt(0);
+            ByteBuffer opened = c.call(RawClient.fuse(Opcode.OPEN.code, 4, node, openIn.array()));
+            assertEquals(0, RawClient.error(opened), "O_DIRECT open of a regular file");
+            assertEquals(OpenOut.FOPEN_DIRECT_IO, opened.getInt(FuseFrames.OUT_HEADER_SIZE + 8) & OpenOut.FOPEN_DIRECT_IO,
+                    "an O_DIRECT open bypasses the client's page cache");
+        }
+    }
+
+    @Test
+    void aConnectionOfAnotherArchitectureCannotJoinTheSession() throws Exception {
+        try (RawClient first = RawClient.attached(f.socket, f.export.toString());
+                RawClient second = RawClient.connect(f.socket)) {
+            Failure refused = error(second.attach(first.token, f.export.toString(), otherArchitecture()));
+            assertEquals(Errno.EINVAL, refused.errno());
+            assertTrue(refused.reason().contains("client"), refused.reason());
+        }
     }
 
     @Test
@@ -148,7 +188,7 @@ class QtfsdAttachTest {
     void aMaxWriteBeyondTheFrameSizeIsRefused() throws Exception {
         try (RawClient c = RawClient.connect(f.socket)) {
             c.frame(FrameType.ATTACH, 0, 1, new qtfs.wire.Attach(0, 38, 4 << 20, 0, java.time.Duration.ZERO, java.time.Duration.ZERO,
-                    f.export.toString()).encode());
+                    Architecture.X86_64, f.export.toString()).encode());
             Failure tooBig = error(c.next());
             assertEquals(Errno.EINVAL, tooBig.errno());
             assertEquals("max write 4194304 is larger than this server's frames allow (1048576)", tooBig.reason());

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import qtfs.sys.OpenFileLimit;
 import qtfs.transport.Address;
 import qtfs.wire.Failure;
 import qtfs.wire.FrameHeader;
@@ -62,6 +63,26 @@ class QtfsdLifecycleTest {
         f.start();
         String status = Files.readString(Path.of("/proc/self/status"));
         assertTrue(status.contains("\nUmask:\t0000\n"), status);
+    }
+
+    @Test
+    void raisesTheOpenFileLimitForTheInodesClientsHold() throws Exception {
+        f.start();
+        OpenFileLimit.Limits limits = OpenFileLimit.current();
+        assertEquals(limits.hard(), limits.soft(), "one descriptor per inode a client knows: as many as allowed");
+        if (hasCapability(CAP_SYS_RESOURCE)) {
+            long nrOpen = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/nr_open")).trim());
+            assertEquals(nrOpen, limits.hard(), "a privileged qtfsd goes up to fs.nr_open");
+        }
+    }
+
+    private static final int CAP_SYS_RESOURCE = 24;
+
+    private static boolean hasCapability(int cap) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("CapEff:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << cap)) != 0;
+        }
+        return false;
     }
 
     @Test

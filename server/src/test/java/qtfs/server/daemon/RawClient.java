@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import qtfs.transport.Address;
+import qtfs.sys.Arch;
+import qtfs.wire.Architecture;
 import qtfs.wire.Attach;
 import qtfs.wire.Attached;
 import qtfs.wire.Failure;
@@ -51,6 +53,7 @@ final class RawClient implements AutoCloseable {
     long token;
     /** FUSE_NOTIFY payloads that {@link #call} and {@link #nextFuseReply} passed over, in order. */
     final java.util.List<ByteBuffer> notifications = new java.util.ArrayList<>();
+    long agreedFeatures;
 
     private RawClient(SocketChannel channel) {
         this.channel = channel;
@@ -62,12 +65,18 @@ final class RawClient implements AutoCloseable {
     }
 
     static RawClient connect(Address.Unix address) throws IOException {
+        return connect(address, 0);
+    }
+
+    /** Connected and welcomed, having offered {@code features}. */
+    static RawClient connect(Address.Unix address, long features) throws IOException {
         RawClient c = open(address);
-        c.frame(FrameType.HELLO, 0, 0, new Hello(VersionRange.SUPPORTED, Service.FS, 0, "raw test client").encode());
+        c.frame(FrameType.HELLO, 0, 0, new Hello(VersionRange.SUPPORTED, Service.FS, features, "raw test client").encode());
         Reply welcome = c.next();
         if (welcome.type() != FrameType.WELCOME) {
             throw new IOException("handshake refused: " + Failure.decode(welcome.payload(), FrameType.REFUSE).reason());
         }
+        c.agreedFeatures = qtfs.wire.Welcome.decode(welcome.payload()).features();
         return c;
     }
 
@@ -80,7 +89,13 @@ final class RawClient implements AutoCloseable {
 
     /** Sends ATTACH; returns the answer (ATTACHED, whose mount id and token are kept, or ERROR). */
     Reply attach(long withToken, String export) throws IOException {
-        frame(FrameType.ATTACH, 0, 1, new Attach(withToken, FUSE_MINOR, MAX_WRITE, 0, Duration.ofSeconds(1), Duration.ofSeconds(1), export).encode());
+        return attach(withToken, export, Architecture.valueOf(Arch.current().name()));
+    }
+
+    /** The same for a client of {@code architecture}. */
+    Reply attach(long withToken, String export, Architecture architecture) throws IOException {
+        frame(FrameType.ATTACH, 0, 1, new Attach(withToken, FUSE_MINOR, MAX_WRITE, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                architecture, export).encode());
         Reply r = next();
         if (r.type() == FrameType.ATTACHED) {
             mountId = r.header().channel();

@@ -156,7 +156,7 @@ class CredentialsTest {
     @Test
     void aWorkerCanReturnToTheDaemonsIdentity() throws Exception {
         actAs(1000, 1000);
-        d.lookup(FsDriver.ROOT, "nothing").fails(Errno.ENOENT);
+        d.lookup(FsDriver.ROOT, "nothing").missing();
         assertEquals(1000, (int) d.onWorker(Credentials::fsuid));
         d.onWorker(() -> {
             FileSystemSession.restoreThreadIdentity();
@@ -172,7 +172,7 @@ class CredentialsTest {
     @Test
     void theTestThreadIsNeverSwitched() throws Exception {
         actAs(1000, 1000);
-        d.lookup(FsDriver.ROOT, "nothing").fails(Errno.ENOENT);
+        d.lookup(FsDriver.ROOT, "nothing").missing();
         assertEquals(0, Credentials.fsuid());
         assertEquals(0, Credentials.fsgid());
     }

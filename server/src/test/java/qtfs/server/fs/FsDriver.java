@@ -51,6 +51,10 @@ final class FsDriver implements AutoCloseable {
     int[] groups = new int[0];
     /** The notifications the session sent, in order (each a fuse_out_header and its body). */
     final List<byte[]> notifications = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Where requests note nodes without extended attributes; null: not asked for. */
+    XattrHints hints;
+    /** Serve as a thread that must not wait for the disk (FileSystemSession.handleWithoutWaiting). */
+    boolean withoutWaiting;
 
     private final AtomicLong unique = new AtomicLong(1);
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("fs-worker").factory());
@@ -72,11 +76,21 @@ final class FsDriver implements AutoCloseable {
     }
 
     static FsDriver open(WhitelistText whitelist) throws Exception {
+        return open(whitelist, DescriptorBudget.forThisProcess());
+    }
+
+    /** An export that every section allows, whose inodes may hold at most {@code budget} descriptors. */
+    static FsDriver open(DescriptorBudget budget) throws Exception {
+        return open(export -> allSections(export), budget);
+    }
+
+    private static FsDriver open(WhitelistText whitelist, DescriptorBudget budget) throws Exception {
         Path base = Files.createTempDirectory(Path.of("/tmp"), "qtfs-server-test-");
         Path export = Files.createDirectory(base.resolve("export"));
         try {
             Whitelist wl = Whitelist.parse(whitelist.forExport(export), "test-whitelist");
-            return new FsDriver(base, export, FileSystemSession.open(export.toString(), wl, INIT));
+            return new FsDriver(base, export, FileSystemSession.open(export.toString(), wl, INIT, CacheTimes.DEFAULT,
+                    qtfs.sys.Arch.current(), budget));
         } catch (Exception | Error e) {
             Files.delete(export);
             Files.delete(base);
@@ -158,8 +172,10 @@ final class FsDriver implements AutoCloseable {
             MemorySegment.copy(body, 0, req, JAVA_BYTE, InHeader.SIZE, body.length);
             MemorySegment reply = arena.allocate(MAX_WRITE + 4096 + OutHeader.SIZE, 8);
             reply.fill((byte) 0x5a);
-            int n = fs.handle(req, groups, reply, m -> notifications.add(m.toArray(JAVA_BYTE)));
+            NotificationSink sink = m -> notifications.add(m.toArray(JAVA_BYTE));
+            int n = withoutWaiting ? fs.handleWithoutWaiting(req, groups, reply, sink, hints) : fs.handle(req, groups, reply, sink, hints);
             if (n == 0) return new Reply(u, 0, MemorySegment.ofArray(new byte[0]));
+            if (n == FileSystemSession.WOULD_WAIT) return Reply.WOULD_WAIT;
             assertEquals(n, OutHeader.len(reply), "reply length field");
             assertEquals(u, OutHeader.unique(reply), "reply unique");
             int error = OutHeader.error(reply);

@@ -54,8 +54,15 @@ class NamespaceTest {
     }
 
     @Test
-    void missingNameIsEnoent() {
-        d.lookup(FsDriver.ROOT, "nothing-here").fails(Errno.ENOENT);
+    void aMissingNameIsANegativeEntryTheKernelMayKeep() {
+        d.lookup(FsDriver.ROOT, "nothing-here").missing();
+    }
+
+    @Test
+    void aMissingNameInAVolatileDirectoryIsNotRemembered() throws Exception {
+        try (FsDriver proc = FsDriverForPath.open("/proc/sys/kernel")) {
+            proc.lookup(FsDriver.ROOT, "no-such-setting").fails(Errno.ENOENT);
+        }
     }
 
     @Test

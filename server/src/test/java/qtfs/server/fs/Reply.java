@@ -14,6 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A reply as the kernel would read it: the error (positive errno, 0 on success) and the body. */
 record Reply(long unique, int errno, MemorySegment body) {
+    /** What a request that would have waited for the disk gives back (handleWithoutWaiting). */
+    static final Reply WOULD_WAIT = new Reply(-1, -1, MemorySegment.NULL);
+
     Reply ok() {
         assertEquals(0, errno, () -> "expected success, got " + Errno.describe(errno));
         return this;
@@ -22,6 +25,14 @@ record Reply(long unique, int errno, MemorySegment body) {
     Reply fails(int expected) {
         assertEquals(expected, errno, () -> "expected " + Errno.name(expected) + ", got "
                 + (errno == 0 ? "success" : Errno.name(errno)));
+        return this;
+    }
+
+    /** A LOOKUP's answer for a missing name: a negative entry (node id 0) the kernel keeps for the entry timeout. */
+    Reply missing() {
+        assertEquals(0, nodeid(), "node id 0 means no such name");
+        assertEquals(CacheTimes.DEFAULT.entry().toSeconds(), EntryOut.entryValid(body, 0), "remembered for the entry timeout");
+        assertEquals(0, EntryOut.attrValid(body, 0));
         return this;
     }
 

@@ -1,0 +1,76 @@
+package qtfs.client;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+
+import qtfs.fuse.FuseSession;
+import qtfs.fuse.proto.ForgetIn;
+import qtfs.fuse.proto.InHeader;
+import qtfs.fuse.proto.Opcode;
+import qtfs.fuse.proto.XattrIn;
+import qtfs.sys.Errno;
+
+/**
+ * The requests the client answers without the server: FLUSHes with nothing to do there
+ * ({@link FlushTracker}) and getxattr/listxattr of nodes known to have no extended
+ * attributes ({@link XattrAbsence}). Sees every request before it is forwarded, to keep
+ * both up to date.
+ */
+final class LocalAnswers {
+    private final FlushTracker flushes = new FlushTracker();
+    private final XattrAbsence xattrs;
+
+    LocalAnswers(Duration attrTimeout) {
+        this.xattrs = new XattrAbsence(attrTimeout);
+    }
+
+    /** Where NO_XATTRS hints go. */
+    XattrAbsence xattrs() {
+        return xattrs;
+    }
+
+    /**
+     * Notes what {@code request} (a whole FUSE request, length checked) changes and answers it
+     * if the server is not needed; returns whether it did.
+     */
+    boolean answered(FuseSession session, MemorySegment request) {
+        Opcode op = Opcode.of(InHeader.opcode(request));
+        if (op == null) return false;
+        long node = InHeader.nodeid(request);
+        MemorySegment body = request.asSlice(InHeader.SIZE);
+        switch (op) {
+            case FLUSH -> {
+                if (flushes.needsServer(request)) return false;
+                LocalReply.ok(session, InHeader.unique(request));
+                return true;
+            }
+            case GETXATTR -> {
+                if (body.byteSize() < XattrIn.GETXATTR_SIZE || !xattrs.absent(node)) return false;
+                session.replyError(InHeader.unique(request), Errno.ENODATA);
+                return true;
+            }
+            case LISTXATTR -> {
+                if (body.byteSize() < XattrIn.GETXATTR_SIZE || !xattrs.absent(node)) return false;
+                if (XattrIn.getSize(body) == 0) LocalReply.xattrSize(session, InHeader.unique(request), 0);
+                else LocalReply.ok(session, InHeader.unique(request));
+                return true;
+            }
+            case SETXATTR, REMOVEXATTR -> xattrs.changing(node);
+            case FORGET -> forget(node);
+            case BATCH_FORGET -> {
+                if (body.byteSize() >= ForgetIn.BATCH_SIZE) {
+                    long count = Math.min(Integer.toUnsignedLong(ForgetIn.batchCount(body)),
+                            (body.byteSize() - ForgetIn.BATCH_SIZE) / ForgetIn.ONE_SIZE);
+                    for (int i = 0; i < count; i++) forget(ForgetIn.batchNodeid(body, i));
+                }
+            }
+            default -> flushes.observe(request);
+        }
+        return false;
+    }
+
+    private void forget(long node) {
+        flushes.forget(node);
+        xattrs.forget(node);
+    }
+}
