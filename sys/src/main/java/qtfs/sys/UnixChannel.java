@@ -4,25 +4,19 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ScatteringByteChannel;
 
 /**
- * A connection accepted by a {@link UnixListener}, as a blocking byte channel that behaves as
- * a blocking {@link java.nio.channels.SocketChannel} does (see {@link VsockChannel}), and that
- * can say who the peer is ({@link #peerCredentials()}).
+ * A connection accepted by a {@link UnixListener} that can say who the peer is
+ * ({@link #peerCredentials()}).
  */
-public final class UnixChannel implements ByteChannel, ScatteringByteChannel, GatheringByteChannel {
+public final class UnixChannel extends StreamSocketChannel {
     private static final int SO_SNDBUF = 7, SO_RCVBUF = 8, SO_PEERCRED = 17;
     /** struct ucred: pid_t pid, uid_t uid, gid_t gid (the same on x86_64 and aarch64). */
     private static final long UCRED_SIZE = 12;
 
-    private final StreamSocket socket;
 
     UnixChannel(int fd, String name) {
-        this.socket = new StreamSocket(fd, name);
+        super(fd, name);
     }
 
     /** The peer's pid, uid and gid when it connected (SO_PEERCRED). */
@@ -64,55 +58,5 @@ public final class UnixChannel implements ByteChannel, ScatteringByteChannel, Ga
         } finally {
             socket.leave();
         }
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return socket.read(dst);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        return socket.read(dsts, offset, length);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts) throws IOException {
-        return socket.read(dsts, 0, dsts.length);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        return socket.write(src);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return socket.write(srcs, offset, length);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return socket.write(srcs, 0, srcs.length);
-    }
-
-    /** Sends nothing more: the peer reads end of stream after what was sent. */
-    public void shutdownOutput() throws IOException {
-        socket.shutdownOutput();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return socket.isOpen();
-    }
-
-    @Override
-    public void close() {
-        socket.close();
-    }
-
-    @Override
-    public String toString() {
-        return socket.name();
     }
 }

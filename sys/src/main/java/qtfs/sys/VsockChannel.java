@@ -4,29 +4,20 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ScatteringByteChannel;
 import java.time.Duration;
 
 /**
- * A connected AF_VSOCK stream socket as a blocking byte channel. Reads and writes behave as
- * on a blocking {@link java.nio.channels.SocketChannel}: a read returns what arrived (-1 at end
- * of stream), a write returns once all was sent, direct buffers are used without copying,
- * and {@link #close} from another thread ends blocked calls with an
- * {@link java.nio.channels.AsynchronousCloseException}. Errors name the peer:
+ * A connected AF_VSOCK stream socket. Errors name the peer:
  * {@code "connect vsock:3:12345: No such device (ENODEV)"}.
  */
-public final class VsockChannel implements ByteChannel, ScatteringByteChannel, GatheringByteChannel {
+public final class VsockChannel extends StreamSocketChannel {
     /** The kernel's connect timeout is a struct timeval of seconds below about MAX_SCHEDULE_TIMEOUT / HZ. */
     private static final Duration LONGEST_CONNECT_TIMEOUT = Duration.ofDays(1);
 
-    private final StreamSocket socket;
     private final VsockAddress remote;
 
     VsockChannel(int fd, VsockAddress remote) {
-        this.socket = new StreamSocket(fd, remote.toString());
+        super(fd, remote.toString());
         this.remote = remote;
     }
 
@@ -97,51 +88,6 @@ public final class VsockChannel implements ByteChannel, ScatteringByteChannel, G
         } finally {
             socket.leave();
         }
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return socket.read(dst);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        return socket.read(dsts, offset, length);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts) throws IOException {
-        return socket.read(dsts, 0, dsts.length);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        return socket.write(src);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return socket.write(srcs, offset, length);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return socket.write(srcs, 0, srcs.length);
-    }
-
-    /** Sends nothing more: the peer reads end of stream after what was sent. */
-    public void shutdownOutput() throws IOException {
-        socket.shutdownOutput();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return socket.isOpen();
-    }
-
-    @Override
-    public void close() {
-        socket.close();
     }
 
     @Override
