@@ -43,22 +43,12 @@ final class CaTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        precheck(chain, "client");
-        try {
-            pkix.checkClientTrusted(chain, authType, engine);
-        } catch (CertificateException e) {
-            throw refused(chain, "client", e);
-        }
+        check(chain, "client", () -> pkix.checkClientTrusted(chain, authType, engine));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        precheck(chain, "server");
-        try {
-            pkix.checkServerTrusted(chain, authType);
-        } catch (CertificateException e) {
-            throw refused(chain, "server", e);
-        }
+        check(chain, "server", () -> pkix.checkServerTrusted(chain, authType));
         try {
             // the chain is good: a failure now is the name check against the address connected to
             pkix.checkServerTrusted(chain, authType, engine);
@@ -72,41 +62,37 @@ final class CaTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        precheck(chain, "client");
-        try {
-            pkix.checkClientTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw refused(chain, "client", e);
-        }
+        check(chain, "client", () -> pkix.checkClientTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        precheck(chain, "server");
-        try {
-            pkix.checkServerTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw refused(chain, "server", e);
-        }
+        check(chain, "server", () -> pkix.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        precheck(chain, "client");
-        try {
-            pkix.checkClientTrusted(chain, authType);
-        } catch (CertificateException e) {
-            throw refused(chain, "client", e);
-        }
+        check(chain, "client", () -> pkix.checkClientTrusted(chain, authType));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        precheck(chain, "server");
+        check(chain, "server", () -> pkix.checkServerTrusted(chain, authType));
+    }
+
+    /** One of the JDK's checks, which may refuse the chain. */
+    @FunctionalInterface
+    private interface PkixCheck {
+        void run() throws CertificateException;
+    }
+
+    /** The prechecks, then {@code validation}; a refusal by the latter names the certificate and the role. */
+    private void check(X509Certificate[] chain, String role, PkixCheck validation) throws CertificateException {
+        precheck(chain, role);
         try {
-            pkix.checkServerTrusted(chain, authType);
+            validation.run();
         } catch (CertificateException e) {
-            throw refused(chain, "server", e);
+            throw refused(chain, role, e);
         }
     }
 
