@@ -13,15 +13,18 @@ import qtfs.sys.Errno;
 /**
  * The requests the client answers without the server: FLUSHes with nothing to do there
  * ({@link FlushTracker}) and getxattr/listxattr of nodes known to have no extended
- * attributes ({@link XattrAbsence}). Sees every request before it is forwarded, to keep
- * both up to date.
+ * attributes ({@link XattrAbsence}), and in proc mode the names that lead to the client's own
+ * proc ({@link ProcModeAnswers}). Sees every request before it is forwarded, to keep them up to date.
  */
 final class LocalAnswers {
     private final FlushTracker flushes = new FlushTracker();
     private final XattrAbsence xattrs;
+    private final ProcModeAnswers procMode;
 
-    LocalAnswers(Duration attrTimeout) {
+    /** With {@code procMode} null when the mount is not in proc mode. */
+    LocalAnswers(Duration attrTimeout, ProcModeAnswers procMode) {
         this.xattrs = new XattrAbsence(attrTimeout);
+        this.procMode = procMode;
     }
 
     /** Where NO_XATTRS hints go. */
@@ -38,6 +41,7 @@ final class LocalAnswers {
         if (op == null) return false;
         long node = InHeader.nodeid(request);
         MemorySegment body = request.asSlice(InHeader.SIZE);
+        if (procMode != null && procMode.answered(session, request, op, node, body)) return true;
         switch (op) {
             case FLUSH -> {
                 if (flushes.needsServer(request)) return false;

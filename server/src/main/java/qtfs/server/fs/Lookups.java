@@ -67,6 +67,8 @@ final class Lookups {
             FileIo.closeQuietly(fd);
             throw e;
         }
-        return new Found(r.hold(store.remember(fd, st, parent, name)), st);
+        Inode inode = r.hold(store.remember(fd, st, parent, name));
+        VolatileLinks.revalidate(r, inode);
+        return new Found(inode, st);
     }
 }
