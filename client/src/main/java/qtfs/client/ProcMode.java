@@ -7,8 +7,8 @@ import java.util.List;
  * Proc mode ({@code -o proc}), for a mount of the server's {@code /proc}: the names that
  * describe the calling process itself lead to the client's own proc instead of the server's.
  * {@code self} and {@code thread-self} in the mount's root point to the caller's entry in the
- * client's proc, mounted at {@code localProc}; so does {@code PID} when the client process PID
- * is named in {@code localProcesses}; {@code mounts} points to {@code 1/mounts}, the server's
+ * client's proc, mounted at {@code localProc}; so does {@code PID} when it is the caller's own
+ * pid, or when the client process PID is named in {@code localProcesses}; {@code mounts} points to {@code 1/mounts}, the server's
  * mount table.
  *
  * @param enabled        whether the mount is in proc mode

@@ -16,7 +16,8 @@ import qtfs.sys.Errno;
 
 /**
  * Proc mode's answers (see {@link ProcMode}): lookups in the mount's root of {@code self},
- * {@code thread-self}, {@code mounts} and of the pids of listed client processes are answered
+ * {@code thread-self}, {@code mounts}, of the caller's own pid and of the pids of listed client
+ * processes are answered
  * with symlinks the client makes up ({@link LocalSymlinks}), with an entry timeout of 0, so
  * each caller's lookup is answered for that caller. The FUSE header names the calling thread
  * as the client's kernel sees it; a caller it cannot name (pid 0: a process of another PID
@@ -98,7 +99,7 @@ final class ProcModeAnswers {
             }
             case "mounts" -> text = "1/mounts";
             default -> {
-                if (!isLocalProcess(name)) return false;   // the server's entry
+                if (!isPid(name) || !(isCaller(name, tid) || isLocalProcess(name))) return false;   // the server's entry
                 text = proc.root() + "/" + name;
             }
         }
@@ -107,9 +108,18 @@ final class ProcModeAnswers {
         return true;
     }
 
+    /**
+     * Whether {@code name} is the caller's own pid: a process looking itself up by pid (as ps
+     * and top do through getpid()) finds itself, as through self.
+     */
+    private boolean isCaller(String name, int tid) {
+        int pid = Integer.parseInt(name);
+        return pid == tid || pid == proc.tgidOf(tid);
+    }
+
     /** Whether {@code name} is the pid of a client process named in local_processes. */
     private boolean isLocalProcess(String name) {
-        if (localProcesses.isEmpty() || !isPid(name)) return false;
+        if (localProcesses.isEmpty()) return false;
         String comm = proc.commOf(Integer.parseInt(name));
         return comm != null && localProcesses.contains(comm);
     }
