@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import qtfs.e2e.harness.Command;
 import qtfs.e2e.harness.CommandResult;
 import qtfs.e2e.harness.MountTable;
+import qtfs.e2e.harness.ProcessTree;
 import qtfs.e2e.harness.PseudoFsFixture;
 import qtfs.e2e.harness.QtfsFixture;
 
@@ -117,11 +118,11 @@ class QtfsProcModeTest {
         Command.Running local = Command.of(renamedSleep.toString(), "300").start();
         Command.Running other = Command.of("sleep", "301").start();
         try {
-            long localPid = childPid(renamedSleep.toString());
+            long localPid = ProcessTree.childRunning(renamedSleep.toString());
             assertEquals(SERVER.localProc() + "/" + localPid,
                     Files.readSymbolicLink(proc().resolve(Long.toString(localPid))).toString(), "a listed client process");
             assertEquals(LOCAL_PROCESS + "\n", Files.readString(proc().resolve(localPid + "/comm")));
-            long otherPid = childPid("301");
+            long otherPid = ProcessTree.childRunning("sleep 301");
             Path otherEntry = proc().resolve(Long.toString(otherPid));
             assertFalse(Files.isSymbolicLink(otherEntry), "an unlisted client process is looked up on the server");
             assertTrue(Files.isDirectory(SERVER.mount("proc").resolve("1"), LinkOption.NOFOLLOW_LINKS), "the server's pid 1");
@@ -160,12 +161,5 @@ class QtfsProcModeTest {
             assertTrue(refused.stderr().contains("mount -t proc proc " + localProc), "says what to do:\n" + refused.describe());
             assertFalse(MountTable.isMountPoint(mountPoint), "nothing mounted");
         }
-    }
-
-    /** The pid of this JVM's child whose command line contains {@code text}. */
-    private static long childPid(String text) {
-        return ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().orElse("").contains(text)).findFirst()
-                .orElseThrow(() -> new AssertionError("no child running " + text)).pid();
     }
 }

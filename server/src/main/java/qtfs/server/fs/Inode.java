@@ -62,8 +62,6 @@ final class Inode {
     /** Cleared when its file system has no file handles (procfs): such an inode keeps its descriptor. */
     private volatile boolean parkable;
     private volatile boolean pathUnverified;
-    /** For a symlink on a volatile file system: the text the client was last given (see {@link VolatileLinks}). */
-    volatile byte[] servedLinkText;
 
     /** Takes over {@code fd}, counted in {@code budget}. */
     Inode(long nodeId, int fd, InodeKey key, int type, FileSystemKind fsKind, DescriptorBudget budget, boolean parkable) {

@@ -67,8 +67,6 @@ final class Lookups {
             FileIo.closeQuietly(fd);
             throw e;
         }
-        Inode inode = r.hold(store.remember(fd, st, parent, name));
-        VolatileLinks.revalidate(r, inode);
-        return new Found(inode, st);
+        return new Found(r.hold(store.remember(fd, st, parent, name)), st);
     }
 }

@@ -73,7 +73,6 @@ final class NodeOps {
             OpenFile f = r.file(GetattrIn.fh(r.body));
             if (f.inode == inode) fd = f.fd;
         }
-        VolatileLinks.revalidate(r, inode);
         return r.ok(fs.replies().attrOut(r.out(), 0, inode, Statx.of(fd)));
     }
 
@@ -163,7 +162,7 @@ final class NodeOps {
         Inode inode = r.inode();
         if (inode.type != Statx.S_IFLNK) throw new FuseError(Errno.EINVAL, "not a symlink");
         long n = PathCalls.readlinkat(inode.fd(), Dots.EMPTY, r.out(), Math.min(PATH_MAX, r.replyCapacity()));
-        VolatileLinks.served(inode, r.out(), n);
+        VolatileLinks.served(r, inode);
         return r.ok(n);
     }
 
