@@ -49,23 +49,27 @@ final class LocalAnswers {
                 return true;
             }
             case GETXATTR -> {
-                if (body.byteSize() < XattrIn.GETXATTR_SIZE || !xattrs.absent(node)) return false;
+                if (body.byteSize() < XattrIn.GETXATTR_SIZE || !noXattrs(node)) return false;
                 session.replyError(InHeader.unique(request), Errno.ENODATA);
                 return true;
             }
             case LISTXATTR -> {
-                if (body.byteSize() < XattrIn.GETXATTR_SIZE || !xattrs.absent(node)) return false;
+                if (body.byteSize() < XattrIn.GETXATTR_SIZE || !noXattrs(node)) return false;
                 if (XattrIn.getSize(body) == 0) LocalReply.xattrSize(session, InHeader.unique(request), 0);
                 else LocalReply.ok(session, InHeader.unique(request));
                 return true;
             }
             case SETXATTR, REMOVEXATTR -> xattrs.changing(node);
-            case FORGET -> forget(node);
+            case FORGET -> {
+                forget(node, body.byteSize() >= ForgetIn.SIZE ? ForgetIn.nlookup(body) : 0);
+                return LocalSymlinks.isLocal(node);   // the client's own node: nothing for the server
+            }
             case BATCH_FORGET -> {
+                // the server ignores the client's own node ids among the others
                 if (body.byteSize() >= ForgetIn.BATCH_SIZE) {
                     long count = Math.min(Integer.toUnsignedLong(ForgetIn.batchCount(body)),
                             (body.byteSize() - ForgetIn.BATCH_SIZE) / ForgetIn.ONE_SIZE);
-                    for (int i = 0; i < count; i++) forget(ForgetIn.batchNodeid(body, i));
+                    for (int i = 0; i < count; i++) forget(ForgetIn.batchNodeid(body, i), ForgetIn.batchNlookup(body, i));
                 }
             }
             default -> flushes.observe(request);
@@ -73,8 +77,15 @@ final class LocalAnswers {
         return false;
     }
 
-    private void forget(long node) {
+    /** Whether {@code node} is known to have no extended attributes: the server said so, or it is a symlink of the client's own. */
+    private boolean noXattrs(long node) {
+        return LocalSymlinks.isLocal(node) || xattrs.absent(node);
+    }
+
+    /** The kernel dropped {@code count} lookups of {@code node}, perhaps its last. */
+    private void forget(long node, long count) {
         flushes.forget(node);
         xattrs.forget(node);
+        if (procMode != null) procMode.forget(node, count);
     }
 }

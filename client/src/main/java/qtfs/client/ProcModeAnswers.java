@@ -8,10 +8,8 @@ import java.util.Set;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import qtfs.fuse.FuseSession;
-import qtfs.fuse.proto.ForgetIn;
 import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.Opcode;
-import qtfs.fuse.proto.XattrIn;
 import qtfs.sys.Errno;
 
 /**
@@ -44,22 +42,10 @@ final class ProcModeAnswers {
     boolean answered(FuseSession session, MemorySegment request, Opcode op, long node, MemorySegment body) {
         long unique = InHeader.unique(request);
         if (op == Opcode.LOOKUP && node == ROOT_ID) return lookUp(session, unique, InHeader.pid(request), body);
-        if (op == Opcode.BATCH_FORGET) {
-            // the server ignores the local ids among the others
-            if (body.byteSize() >= ForgetIn.BATCH_SIZE) {
-                long count = Math.min(Integer.toUnsignedLong(ForgetIn.batchCount(body)),
-                        (body.byteSize() - ForgetIn.BATCH_SIZE) / ForgetIn.ONE_SIZE);
-                for (int i = 0; i < count; i++) {
-                    long id = ForgetIn.batchNodeid(body, i);
-                    if (LocalSymlinks.isLocal(id)) links.forget(id, ForgetIn.batchNlookup(body, i));
-                }
-            }
-            return false;
-        }
         if (!LocalSymlinks.isLocal(node)) return false;
         switch (op) {
-            case FORGET -> {
-                if (body.byteSize() >= ForgetIn.SIZE) links.forget(node, ForgetIn.nlookup(body));
+            case FORGET, BATCH_FORGET, GETXATTR, LISTXATTR -> {
+                return false;   // forgets are counted by forget(); the links have no extended attributes (LocalAnswers)
             }
             case GETATTR -> {
                 LocalReply.Attributes attributes = links.attributes(node);
@@ -71,16 +57,15 @@ final class ProcModeAnswers {
                 if (text == null) session.replyError(unique, Errno.ESTALE);
                 else LocalReply.bytes(session, unique, text);
             }
-            case GETXATTR -> session.replyError(unique, Errno.ENODATA);
-            case LISTXATTR -> {
-                if (body.byteSize() >= XattrIn.GETXATTR_SIZE && XattrIn.getSize(body) == 0) LocalReply.xattrSize(session, unique, 0);
-                else LocalReply.ok(session, unique);
-            }
             case ACCESS -> LocalReply.ok(session, unique);
-            case INTERRUPT -> { }
             default -> session.replyError(unique, Errno.EPERM);   // a symlink of the client's own: nothing to change
         }
         return true;
+    }
+
+    /** The kernel dropped {@code count} lookups of {@code node}. */
+    void forget(long node, long count) {
+        if (LocalSymlinks.isLocal(node)) links.forget(node, count);
     }
 
     private boolean lookUp(FuseSession session, long unique, int tid, MemorySegment body) {
