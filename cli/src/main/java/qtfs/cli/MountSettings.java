@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import qtfs.client.ClientOptions;
+import qtfs.client.ProcMode;
 import qtfs.client.Recovery;
 import qtfs.transport.Address;
 import qtfs.transport.Heartbeat;
@@ -68,6 +69,12 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
             new Option("soft", null, "while the server is lost, requests fail with EIO after timeo seconds"),
             new Option("timeo", "SECS", "how long requests of a soft mount wait for a lost server (default: "
                     + seconds(Recovery.DEFAULT_TIMEOUT) + ")"),
+            new Option("proc", null, "proc mode, for a mount of the server's /proc: self and thread-self lead to the "
+                    + "calling process in the client's own proc (at local_proc), mounts to 1/mounts (the server's mount table)"),
+            new Option("local_proc", "PATH", "proc mode: where the client's own proc is mounted (default: "
+                    + ProcMode.DEFAULT_LOCAL_PROC + "; prepare it with 'mount -t proc proc " + ProcMode.DEFAULT_LOCAL_PROC + "')"),
+            new Option("local_processes", "NAME[:NAME]...", "proc mode: client processes (by name, as in /proc/PID/comm) "
+                    + "whose /proc/PID leads to the client's own proc, e.g. dockerd:containerd"),
             new Option("log_level", "LEVEL", "ERROR, WARN, INFO or DEBUG (default: INFO)"),
             new Option("log", "FILE", "log file of a background mount (default: /run/qtfs/mount-MOUNTPOINT.log)"));
 
@@ -124,6 +131,9 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         Duration timeo = Recovery.DEFAULT_TIMEOUT;
         Path cert = null;
         boolean insecure = false;
+        boolean proc = false;
+        Path localProc = null;
+        List<String> localProcesses = null;
         for (String text : optionTexts) {
             for (MountOptionList.Item item : MountOptionList.parse(text)) {
                 String what = "mount option '" + item.key() + "'";
@@ -147,6 +157,9 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
                     case "log" -> log = QtfsdArguments.path(what, value(item), null).toAbsolutePath();
                     case "cert" -> cert = QtfsdArguments.path(what, value(item), null).toAbsolutePath();
                     case "insecure" -> insecure = flag(item, true);
+                    case "proc" -> proc = flag(item, true);
+                    case "local_proc" -> localProc = QtfsdArguments.path(what, value(item), null).toAbsolutePath().normalize();
+                    case "local_processes" -> localProcesses = processNames(what, value(item));
                     default -> {
                         if (INHERENT_OPTIONS.contains(item.key()) && item.value() == null) continue;
                         if (strictness != Strictness.STRICT && isMountGeneric(item.key())) continue;
@@ -174,8 +187,34 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
                     + qtfs.sys.Vsock.VMADDR_CID_HOST + ":" + Integer.toUnsignedString(vsock.port()) + " for the host of this VM");
         }
         ClientTls tls = tls(server, cert, insecure, warnings);
+        ProcMode procMode = procMode(proc, localProc, localProcesses);
         return new MountSettings(new ClientOptions(server, serverPath, mp, conns, threads, attr, entry,
-                allowOther, readOnly, tls), level, Optional.ofNullable(log), new Recovery(heartbeat, hard, timeo));
+                allowOther, readOnly, tls, procMode), level, Optional.ofNullable(log), new Recovery(heartbeat, hard, timeo));
+    }
+
+    private static ProcMode procMode(boolean proc, Path localProc, List<String> localProcesses) throws UsageException {
+        if (!proc) {
+            if (localProc != null || localProcesses != null) {
+                throw new UsageException("mount option '" + (localProc != null ? "local_proc" : "local_processes")
+                        + "' belongs to proc mode: add the mount option 'proc'");
+            }
+            return ProcMode.OFF;
+        }
+        return ProcMode.on(localProc != null ? localProc : ProcMode.DEFAULT_LOCAL_PROC,
+                localProcesses != null ? localProcesses : List.of());
+    }
+
+    /** NAME[:NAME]...: process names as /proc/PID/comm shows them. */
+    private static List<String> processNames(String what, String value) throws UsageException {
+        List<String> names = new ArrayList<>();
+        for (String name : value.split(":", -1)) {
+            if (name.isEmpty() || name.indexOf('/') >= 0) {
+                throw new UsageException(what + ": '" + value + "' is not a list of process names (NAME[:NAME]..., "
+                        + "e.g. dockerd:containerd)");
+            }
+            names.add(name);
+        }
+        return names;
     }
 
     /**
@@ -240,6 +279,12 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         items.add("heartbeat=" + seconds(recovery.heartbeat()));
         items.add(recovery.hard() ? "hard" : "soft");
         items.add("timeo=" + seconds(recovery.timeout()));
+        if (client.procMode().enabled()) {
+            items.add("proc");
+            items.add("local_proc=" + client.procMode().localProc());
+            if (!client.procMode().localProcesses().isEmpty())
+                items.add("local_processes=" + String.join(":", client.procMode().localProcesses()));
+        }
         items.add("log_level=" + logLevel);
         logFile.ifPresent(f -> items.add("log=" + f));
         return String.join(",", items);

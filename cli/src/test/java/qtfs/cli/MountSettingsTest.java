@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import qtfs.client.ClientOptions;
+import qtfs.client.ProcMode;
 import qtfs.client.Recovery;
 
 class MountSettingsTest {
@@ -112,7 +113,8 @@ class MountSettingsTest {
         assertEquals("mount option 'server': bad address 'vsock:x:1': CID 'x' is not a number 0..4294967294 (or 'any')",
                 error("server=vsock:x:1"));
         assertEquals("unknown mount option 'cache' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
-                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", error(SERVER + ",cache=yes"));
+                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, log_level, log)",
+                error(SERVER + ",cache=yes"));
     }
 
     @Test
@@ -131,7 +133,7 @@ class MountSettingsTest {
                 + "comment=x";
         assertEquals(4, parse(MountSettings.Strictness.MOUNT_HELPER, SERVER + "," + generic).client().connections());
         assertEquals("unknown mount option 'defaults' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
-                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", error(SERVER + ",defaults"));
+                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, log_level, log)", error(SERVER + ",defaults"));
         assertEquals("mount option 'noexec' is not supported by qtfs",
                 error(MountSettings.Strictness.MOUNT_HELPER, SERVER + ",user,noexec"));
         assertEquals("mount option 'remount' is not supported by qtfs (unmount and mount again)",
@@ -144,7 +146,7 @@ class MountSettingsTest {
             assertFalse(parse(strictness, SERVER + ",nosuid,nodev,exec,async,relatime").client().readOnly());
         }
         assertEquals("unknown mount option 'nosuid' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
-                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", error(SERVER + ",nosuid=1"));
+                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, log_level, log)", error(SERVER + ",nosuid=1"));
     }
 
     @Test
@@ -157,6 +159,24 @@ class MountSettingsTest {
         assertEquals("/srv", s.client().serverPath());
         assertEquals("mount option 'conns': 0 is out of range (1 to 64)",
                 error(MountSettings.Strictness.SLOPPY, SERVER + ",conns=0"), "known options are still checked");
+    }
+
+    @Test
+    void procModeOptions() throws UsageException {
+        assertEquals(ProcMode.OFF, parse(MountSettings.Strictness.STRICT, SERVER).client().procMode());
+        ProcMode defaults = parse(MountSettings.Strictness.STRICT, SERVER + ",proc").client().procMode();
+        assertEquals(ProcMode.on(Path.of("/local_proc"), List.of()), defaults);
+        MountSettings s = parse(MountSettings.Strictness.STRICT,
+                SERVER + ",proc,local_proc=/run/../host_proc,local_processes=dockerd:containerd");
+        assertEquals(ProcMode.on(Path.of("/host_proc"), List.of("dockerd", "containerd")), s.client().procMode());
+        assertEquals(s.client(), parse(MountSettings.Strictness.STRICT, s.optionString()).client(), "the background daemon gets the same");
+        assertEquals("mount option 'local_proc' belongs to proc mode: add the mount option 'proc'",
+                error(SERVER + ",local_proc=/p"));
+        assertEquals("mount option 'local_processes' belongs to proc mode: add the mount option 'proc'",
+                error(SERVER + ",local_processes=dockerd"));
+        assertEquals("mount option 'local_processes': 'dockerd::x' is not a list of process names (NAME[:NAME]..., "
+                + "e.g. dockerd:containerd)", error(SERVER + ",proc,local_processes=dockerd::x"));
+        assertEquals("mount option 'proc' takes no value (found 'proc=1')", error(SERVER + ",proc=1"));
     }
 
     @Test

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The supplementary groups of the process behind a request. FUSE tells only uid, gid and pid;
  * the server needs the groups to decide access exactly as the local kernel would. They are read
- * from {@code /proc/PID/status} and kept for about a second, since a process issues requests in
- * bursts and rarely changes its groups.
+ * from {@code /proc/PID/status} (in proc mode, from the client's proc at local_proc: /proc may be
+ * the mount itself) and kept for about a second, since a process issues requests in bursts and
+ * rarely changes its groups.
  */
 final class CallerGroups {
     static final long KEEP_NANOS = 1_000_000_000L;
@@ -21,6 +22,16 @@ final class CallerGroups {
     private record Entry(int[] groups, long readAt) {}
 
     private final Map<Integer, Entry> cache = new ConcurrentHashMap<>();
+    private final Path proc;
+
+    /** Reading the processes' groups from the proc at {@code proc}. */
+    CallerGroups(Path proc) {
+        this.proc = proc;
+    }
+
+    CallerGroups() {
+        this(Path.of("/proc"));
+    }
 
     /** The groups to send: none for root (it needs none) or for kernel-internal requests (pid 0). */
     int[] of(int uid, int pid) {
@@ -35,9 +46,9 @@ final class CallerGroups {
     }
 
     /** A process that is gone has no groups to offer: the request then runs with uid and gid only. */
-    private static int[] read(int pid) {
+    private int[] read(int pid) {
         try {
-            return parseStatus(Files.readString(Path.of("/proc", Integer.toString(pid), "status")));
+            return parseStatus(Files.readString(proc.resolve(Integer.toString(pid)).resolve("status")));
         } catch (IOException | RuntimeException e) {
             return NONE;
         }

@@ -13,15 +13,18 @@ import qtfs.sys.Errno;
 /**
  * The requests the client answers without the server: FLUSHes with nothing to do there
  * ({@link FlushTracker}) and getxattr/listxattr of nodes known to have no extended
- * attributes ({@link XattrAbsence}). Sees every request before it is forwarded, to keep
- * both up to date.
+ * attributes ({@link XattrAbsence}), and in proc mode the names that lead to the client's own
+ * proc ({@link ProcModeAnswers}). Sees every request before it is forwarded, to keep them up to date.
  */
 final class LocalAnswers {
     private final FlushTracker flushes = new FlushTracker();
     private final XattrAbsence xattrs;
+    private final ProcModeAnswers procMode;
 
-    LocalAnswers(Duration attrTimeout) {
+    /** With {@code procMode} null when the mount is not in proc mode. */
+    LocalAnswers(Duration attrTimeout, ProcModeAnswers procMode) {
         this.xattrs = new XattrAbsence(attrTimeout);
+        this.procMode = procMode;
     }
 
     /** Where NO_XATTRS hints go. */
@@ -38,6 +41,7 @@ final class LocalAnswers {
         if (op == null) return false;
         long node = InHeader.nodeid(request);
         MemorySegment body = request.asSlice(InHeader.SIZE);
+        if (procMode != null && procMode.answered(session, request, op, node, body)) return true;
         switch (op) {
             case FLUSH -> {
                 if (flushes.needsServer(request)) return false;
@@ -45,23 +49,27 @@ final class LocalAnswers {
                 return true;
             }
             case GETXATTR -> {
-                if (body.byteSize() < XattrIn.GETXATTR_SIZE || !xattrs.absent(node)) return false;
+                if (body.byteSize() < XattrIn.GETXATTR_SIZE || !noXattrs(node)) return false;
                 session.replyError(InHeader.unique(request), Errno.ENODATA);
                 return true;
             }
             case LISTXATTR -> {
-                if (body.byteSize() < XattrIn.GETXATTR_SIZE || !xattrs.absent(node)) return false;
+                if (body.byteSize() < XattrIn.GETXATTR_SIZE || !noXattrs(node)) return false;
                 if (XattrIn.getSize(body) == 0) LocalReply.xattrSize(session, InHeader.unique(request), 0);
                 else LocalReply.ok(session, InHeader.unique(request));
                 return true;
             }
             case SETXATTR, REMOVEXATTR -> xattrs.changing(node);
-            case FORGET -> forget(node);
+            case FORGET -> {
+                forget(node, body.byteSize() >= ForgetIn.SIZE ? ForgetIn.nlookup(body) : 0);
+                return LocalSymlinks.isLocal(node);   // the client's own node: nothing for the server
+            }
             case BATCH_FORGET -> {
+                // the server ignores the client's own node ids among the others
                 if (body.byteSize() >= ForgetIn.BATCH_SIZE) {
                     long count = Math.min(Integer.toUnsignedLong(ForgetIn.batchCount(body)),
                             (body.byteSize() - ForgetIn.BATCH_SIZE) / ForgetIn.ONE_SIZE);
-                    for (int i = 0; i < count; i++) forget(ForgetIn.batchNodeid(body, i));
+                    for (int i = 0; i < count; i++) forget(ForgetIn.batchNodeid(body, i), ForgetIn.batchNlookup(body, i));
                 }
             }
             default -> flushes.observe(request);
@@ -69,8 +77,15 @@ final class LocalAnswers {
         return false;
     }
 
-    private void forget(long node) {
+    /** Whether {@code node} is known to have no extended attributes: the server said so, or it is a symlink of the client's own. */
+    private boolean noXattrs(long node) {
+        return LocalSymlinks.isLocal(node) || xattrs.absent(node);
+    }
+
+    /** The kernel dropped {@code count} lookups of {@code node}, perhaps its last. */
+    private void forget(long node, long count) {
         flushes.forget(node);
         xattrs.forget(node);
+        if (procMode != null) procMode.forget(node, count);
     }
 }

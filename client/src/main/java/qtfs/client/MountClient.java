@@ -51,6 +51,14 @@ public final class MountClient implements AutoCloseable {
     /** {@link #mount(ClientOptions)}, with what to do when the server goes away. */
     public static MountClient mount(ClientOptions options, Recovery recovery) throws MountException {
         String what = options.serverPath() + " from " + options.server() + " on " + options.mountpoint();
+        LocalProc localProc = null;
+        if (options.procMode().enabled()) {
+            try {
+                localProc = LocalProc.open(options.procMode().localProc(), options.mountpoint());
+            } catch (MountException e) {
+                throw new MountException("cannot mount " + what + " in proc mode: " + e.getMessage(), e);
+            }
+        }
         // hints about absent extended attributes live as long as cached attributes: none without caching
         Handshake handshake = new Handshake(Handshake.localIdentity("qtfs"),
                 options.attrTimeout().isZero() ? 0 : Features.NO_XATTRS_HINTS);
@@ -62,7 +70,7 @@ public final class MountClient implements AutoCloseable {
             links.forEach(ServerLink::close);
             throw new MountException("cannot mount " + what + ": " + e.getMessage(), e);
         }
-        RequestRelay relay = new RequestRelay(options, links);
+        RequestRelay relay = new RequestRelay(options, links, localProc);
         FuseSession session;
         try {
             session = FuseSession.mount(fuseOptions(options), relay);

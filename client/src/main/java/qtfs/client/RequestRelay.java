@@ -30,16 +30,19 @@ final class RequestRelay implements FuseHandler {
 
     private final ClientOptions options;
     private final List<ServerLink> links;
-    private final CallerGroups callerGroups = new CallerGroups();
+    private final CallerGroups callerGroups;
     private final ReleaseOrder releases = new ReleaseOrder();
     private volatile NotificationQueue notifications;
     private final LocalAnswers local;
     private volatile AttachException attachFailure;
 
-    RequestRelay(ClientOptions options, List<ServerLink> links) {
+    /** With {@code localProc} the client's own proc in proc mode, else null. */
+    RequestRelay(ClientOptions options, List<ServerLink> links, LocalProc localProc) {
         this.options = options;
         this.links = List.copyOf(links);
-        this.local = new LocalAnswers(options.attrTimeout());
+        this.callerGroups = localProc != null ? new CallerGroups(localProc.root()) : new CallerGroups();
+        this.local = new LocalAnswers(options.attrTimeout(),
+                localProc != null ? new ProcModeAnswers(localProc, options.procMode().localProcesses()) : null);
     }
 
     /**

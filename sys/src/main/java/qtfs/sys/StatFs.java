@@ -16,6 +16,9 @@ import static qtfs.sys.Libc.C_POINTER;
 public record StatFs(long type, long bsize, long blocks, long bfree, long bavail, long files, long ffree,
                      long namelen, long frsize, long flags) {
 
+    /** f_type of a proc file system. */
+    public static final long PROC_SUPER_MAGIC = 0x9fa0;
+
     private static final MethodHandle FSTATFS = Libc.errnoFunction("fstatfs",
             FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
     private static final ThreadLocal<MemorySegment> BUFFER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(120, 8));

@@ -152,6 +152,12 @@ public final class Command {
             }
         }
 
+        /** Kills it with its descendants (for a command meant to run until stopped); returns what it wrote. */
+        public CommandResult kill() {
+            ProcessTree.kill(process.toHandle(), Duration.ofSeconds(5));
+            return collect(-1);
+        }
+
         private CommandResult collect(int exitCode) {
             try {
                 CommandResult result = new CommandResult(new ArrayList<>(argv), directory, exitCode,

@@ -58,10 +58,15 @@ public abstract class MountFixture implements MountedFileSystem, AutoCloseable, 
 
     /** Waits until mountPoint shows in /proc/self/mountinfo while the daemon serving it runs. */
     protected final void awaitMount(DaemonProcess daemon, Path mountPoint) {
-        mountPoints.add(mountPoint);
-        LastResortCleanup.register(mountPoint);
+        ownMount(mountPoint);
         daemon.awaitCondition("the mount on " + mountPoint + " in /proc/self/mountinfo",
                 () -> MountTable.isMountPoint(mountPoint), START_TIMEOUT);
+    }
+
+    /** Makes mountPoint (mounted by the fixture) one it unmounts at teardown, whatever happens. */
+    protected final void ownMount(Path mountPoint) {
+        mountPoints.add(mountPoint);
+        LastResortCleanup.register(mountPoint);
     }
 
     public final ScratchDir scratch() {

@@ -17,6 +17,13 @@ public final class ProcessTree {
         return awaitExit(all, grace);
     }
 
+    /** The pid of this JVM's child process whose command line contains {@code text}. */
+    public static long childRunning(String text) {
+        return ProcessHandle.current().children()
+                .filter(p -> p.info().commandLine().orElse("").contains(text)).findFirst()
+                .orElseThrow(() -> new AssertionError("no child process running " + text)).pid();
+    }
+
     /** Sends SIGTERM and waits up to grace; returns whether it exited. */
     public static boolean terminate(ProcessHandle process, Duration grace) {
         process.destroy();

@@ -118,6 +118,11 @@ final class FileOps {
         MemorySegment b = r.struct(ReadIn.SIZE);
         OpenFile f = r.file(ReadIn.fh(b));
         long size = Math.min(Integer.toUnsignedLong(ReadIn.size(b)), r.replyCapacity());
+        if (f.inode.volatileContent) {
+            // made up by the kernel on each read, which may wait (a pressure file, /proc/kmsg)
+            if (r.mustNotWait) throw WouldWait.INSTANCE;
+            return r.ok(PseudoFileIo.read(f.fd, r.out(), size, ReadIn.offset(b)));
+        }
         if (r.mustNotWait) {
             long n = PageCacheReads.read(f.fd, r.out(), size, ReadIn.offset(b));
             // short: partly cached, or the end of the file; a thread that may wait reads it whole
@@ -136,6 +141,10 @@ final class FileOps {
         OpenFile f = r.file(WriteIn.fh(b));
         MemorySegment data = b.asSlice(WriteIn.SIZE, size);
         long offset = WriteIn.offset(b), done = 0;
+        if (f.inode.volatileContent) {
+            WriteOut.write(r.out(), 0, (int) PseudoFileIo.write(f.fd, data, size, offset));
+            return r.ok(WriteOut.SIZE);
+        }
         // An O_APPEND descriptor appends whatever the offset: pwrite(2) on Linux does exactly that.
         while (done < size) {
             long n;

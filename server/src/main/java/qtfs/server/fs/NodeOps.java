@@ -162,6 +162,7 @@ final class NodeOps {
         Inode inode = r.inode();
         if (inode.type != Statx.S_IFLNK) throw new FuseError(Errno.EINVAL, "not a symlink");
         long n = PathCalls.readlinkat(inode.fd(), Dots.EMPTY, r.out(), Math.min(PATH_MAX, r.replyCapacity()));
+        VolatileLinks.served(r, inode);
         return r.ok(n);
     }
 
