@@ -95,6 +95,12 @@ final class ServerLink {
     private final Recovery recovery;
     /** Requests sent here (or waiting to be) and not answered yet, by unique. */
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /**
+     * RELEASE and RELEASEDIR requests failed locally while the server was away (soft mount):
+     * the kernel has forgotten the handle, but the server still holds it open. They are sent
+     * once the server is back, so that it closes the file rather than keep it for the session's life.
+     */
+    private final Map<Long, Pending> owedReleases = new ConcurrentHashMap<>();
     private final Object stateLock = new Object();
     private volatile State state = State.UP;
     private volatile Generation current;
@@ -226,6 +232,7 @@ final class ServerLink {
             if (p.interrupted && now - p.queuedAt >= recovery.timeout().toNanos() && pending.remove(e.getKey(), p)) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: request {1} not answered within {2} (soft mount): failed with EIO", name,
                         Long.toUnsignedString(e.getKey()), Deadline.describe(recovery.timeout()));
+                oweIfRelease(e.getKey(), p);
                 answerError(e.getKey(), Errno.EIO);
             }
         }
@@ -256,6 +263,11 @@ final class ServerLink {
      */
     boolean forward(long unique, ByteBuffer prefix, MemorySegment request, boolean expectsReply, boolean evenIfDown) {
         State s = state;
+        if (s == State.GAVE_UP && evenIfDown && expectsReply && isRelease(request)) {
+            owedReleases.put(unique, new Pending(prefix, request, false));
+            answerError(unique, Errno.EIO);
+            return true;
+        }
         if (s != State.UP && !(evenIfDown && s == State.DOWN)) return false;
         if (!expectsReply) {
             // FORGET and INTERRUPT: lost with the link (the server forgets everything with the session anyway)
@@ -406,8 +418,24 @@ final class ServerLink {
         }
     }
 
-    /** Sends every request the server has not answered on {@code g}, in the order the kernel sent them. */
+    private static boolean isRelease(MemorySegment request) {
+        int opcode = InHeader.opcode(request);
+        return opcode == Opcode.RELEASE.code || opcode == Opcode.RELEASEDIR.code;
+    }
+
+    private void oweIfRelease(long unique, Pending p) {
+        if (isRelease(MemorySegment.ofArray(p.request))) owedReleases.put(unique, p);
+    }
+
+    /**
+     * Sends every request the server has not answered on {@code g}, in the order the kernel
+     * sent them, and the releases owed to it (their replies find nobody waiting and are dropped).
+     */
     private int resend(Generation g) {
+        for (Long unique : owedReleases.keySet()) {
+            Pending owed = owedReleases.remove(unique);
+            if (owed != null) send(g, unique, owed);
+        }
         List<Long> uniques = new ArrayList<>(pending.keySet());
         uniques.sort(Long::compareUnsigned);
         int n = 0;
@@ -452,7 +480,9 @@ final class ServerLink {
 
     private void failAll(int errno) {
         for (Long unique : pending.keySet()) {
-            if (pending.remove(unique) != null && session != null) {
+            Pending p = pending.remove(unique);
+            if (p != null && errno == Errno.EIO && state == State.GAVE_UP) oweIfRelease(unique, p);
+            if (p != null && session != null) {
                 releases.answered(unique);
                 try {
                     session.replyError(unique, errno);
