@@ -29,6 +29,15 @@ public final class OpenDescriptors {
         }
     }
 
+    /** How many descriptors {@code pid} holds, O_PATH ones included. */
+    public static int total(long pid) {
+        try (Stream<Path> entries = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return (int) entries.count();
+        } catch (IOException e) {
+            throw new AssertionError("cannot list the descriptors of " + pid + ": " + e, e);
+        }
+    }
+
     /** The targets of those descriptors, for failure messages. */
     public static List<String> describe(long pid) {
         Path fds = Path.of("/proc/" + pid + "/fd");
