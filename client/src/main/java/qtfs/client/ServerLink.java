@@ -101,6 +101,10 @@ final class ServerLink {
      * once the server is back, so that it closes the file rather than keep it for the session's life.
      */
     private final Map<Long, Pending> owedReleases = new ConcurrentHashMap<>();
+    /** When the current connection last brought a frame (System.nanoTime). */
+    private volatile long lastFrameAt = System.nanoTime();
+    /** Why the link closed its connection itself (soft mount, server silent for the time-out); read once by the receiver. */
+    private volatile String closedBecause;
     private final Object stateLock = new Object();
     private volatile State state = State.UP;
     private volatile Generation current;
@@ -227,6 +231,19 @@ final class ServerLink {
      */
     private void failOverdue() {
         long now = System.nanoTime();
+        long timeout = recovery.timeout().toNanos();
+        if (state == State.UP && now - lastFrameAt >= timeout) {
+            // heartbeats take three intervals to call a silent server lost; a soft mount's requests may not wait that long
+            for (Pending p : pending.values()) {
+                if (!p.interrupted && now - p.queuedAt >= timeout) {
+                    Generation g = current;
+                    closedBecause = "no frame from the server for " + Deadline.describe(Duration.ofNanos(now - lastFrameAt))
+                            + " while requests waited (soft mount, timeo " + Deadline.describe(recovery.timeout()) + ")";
+                    g.connection.close();
+                    break;
+                }
+            }
+        }
         for (Map.Entry<Long, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
             if (p.interrupted && now - p.queuedAt >= recovery.timeout().toNanos() && pending.remove(e.getKey(), p)) {
@@ -325,9 +342,11 @@ final class ServerLink {
     private String serve(Generation g) {
         Heartbeat heartbeat = recovery.heartbeat().isZero() ? null : Heartbeat.start(g.connection, recovery.heartbeat(),
                 why -> LOG.log(System.Logger.Level.WARNING, "{0}: {1}", name, why));
+        lastFrameAt = System.nanoTime();
         try {
             while (true) {
                 Frame f = g.connection.receive();
+                lastFrameAt = System.nanoTime();
                 if (heartbeat != null) heartbeat.received();
                 FrameHeader h = f.header();
                 switch (h.type()) {
@@ -345,6 +364,11 @@ final class ServerLink {
         } catch (ProtocolException e) {
             return "protocol violation by the server: " + e.getMessage();
         } catch (IOException | RuntimeException e) {
+            String because = closedBecause;
+            if (because != null) {
+                closedBecause = null;
+                return because;
+            }
             if (heartbeat != null && heartbeat.peerDead()) return "the server stopped answering";
             return e.getMessage() == null ? e.toString() : e.getMessage();
         } finally {
