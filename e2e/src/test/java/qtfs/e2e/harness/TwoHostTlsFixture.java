@@ -91,6 +91,11 @@ public final class TwoHostTlsFixture extends MountFixture {
         return client;
     }
 
+    /** The credential the client mounts with ({@code cert=}). */
+    public Path credential() {
+        return credential;
+    }
+
     /** The address the client mounts from, e.g. {@code tcp:192.0.2.1:40123}. */
     public String serverAddress() {
         return serverAddress;
