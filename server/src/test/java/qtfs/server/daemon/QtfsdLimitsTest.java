@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import qtfs.fuse.proto.Opcode;
+import qtfs.server.daemon.QtfsdLockWaitTest.Opened;
 import qtfs.sys.Errno;
 import qtfs.wire.FrameHeader;
 import qtfs.wire.FrameType;
@@ -32,9 +33,6 @@ class QtfsdLimitsTest {
     private static final int F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2, O_RDWR = 2;
     private DaemonFixture f;
     private LogCapture log;
-
-    /** An open file: its node id and file handle. */
-    private record Opened(long node, long fh) {}
 
     @BeforeEach
     void setUp() throws IOException {
@@ -74,13 +72,6 @@ class QtfsdLimitsTest {
     private static ByteBuffer release(long unique, Opened file) {
         ByteBuffer body = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(file.fh()).putInt(O_RDWR);
         return RawClient.fuse(Opcode.RELEASE.code, unique, file.node(), body.array());
-    }
-
-    /** A whole-file record lock request (struct fuse_lk_in). */
-    private static ByteBuffer lock(Opcode op, long unique, Opened file, long owner, int type) {
-        ByteBuffer b = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(file.fh()).putLong(owner).putLong(0).putLong(Long.MAX_VALUE).putInt(type).putInt(0).putInt(0).putInt(0);
-        return RawClient.fuse(op.code, unique, file.node(), b.array());
     }
 
     @Test
@@ -124,11 +115,11 @@ class QtfsdLimitsTest {
              RawClient waiter = RawClient.attached(f.socket, f.export.toString())) {
             Opened held = opened(holder, 4, lookup(holder, 2));
             Opened wanted = opened(waiter, 4, lookup(waiter, 2));
-            assertEquals(0, RawClient.error(holder.call(lock(Opcode.SETLK, 6, held, 1, F_WRLCK))));
+            assertEquals(0, RawClient.error(holder.call(QtfsdLockWaitTest.lock(Opcode.SETLK, 6, held, 1, F_WRLCK))));
             Set<Long> sent = new HashSet<>();
             for (int i = 0; i < waiters; i++) {
                 long unique = 100 + 2L * i;
-                waiter.send(lock(Opcode.SETLKW, unique, wanted, 10 + i, F_RDLCK));
+                waiter.send(QtfsdLockWaitTest.lock(Opcode.SETLKW, unique, wanted, 10 + i, F_RDLCK));
                 sent.add(unique);
             }
             waiter.send(QtfsdAttachTest.getattrRoot(200));
@@ -139,7 +130,7 @@ class QtfsdLimitsTest {
             try (RawClient other = RawClient.attached(f.socket, f.export.toString())) {
                 assertEquals(0, RawClient.error(other.call(QtfsdAttachTest.getattrRoot(2))), "another client is served meanwhile");
             }
-            assertEquals(0, RawClient.error(holder.call(lock(Opcode.SETLK, 8, held, 1, F_UNLCK))));
+            assertEquals(0, RawClient.error(holder.call(QtfsdLockWaitTest.lock(Opcode.SETLK, 8, held, 1, F_UNLCK))));
             assertEquals(sent, replies(waiter, sent.size()), "every request answered once the holder let go");
         }
     }
