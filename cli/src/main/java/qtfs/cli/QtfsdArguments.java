@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import qtfs.server.daemon.ClientLimits;
 import qtfs.server.daemon.Liveness;
 import qtfs.server.daemon.QtfsdConfig;
 import qtfs.sys.AllowedCids;
@@ -64,6 +65,16 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
             "largest frame accepted from a client, in bytes or with a suffix K or M; "
                     + (MIN_FRAME_SIZE >> 10) + "K to " + (MAX_FRAME_SIZE_LIMIT >> 10) + "K (default: "
                     + (DEFAULTS.maxFrameSize() >> 10) + "K, 1 MiB of data plus headers)");
+    static final OptionSpec MAX_OPEN_FILES = OptionSpec.valued("max-open-files", '\0', "N",
+            "most files and directories one client mount may have open at once; an open beyond it fails with "
+                    + "EMFILE (Too many open files), logged naming the client (default: " + ClientLimits.DEFAULT_OPEN_FILES + ")");
+    static final OptionSpec MAX_IN_FLIGHT = OptionSpec.valued("max-in-flight", '\0', "N",
+            "most requests of one client connection served at once; beyond it qtfsd reads no more of that "
+                    + "connection's requests until some are answered (default: " + ClientLimits.DEFAULT_REQUESTS_IN_FLIGHT + ")");
+    static final OptionSpec MAX_CONNECTION_MEMORY = OptionSpec.valued("max-connection-memory", '\0', "BYTES",
+            "most memory the requests in flight of one client connection may hold, in bytes or with a suffix K or M; "
+                    + "beyond it qtfsd reads no more of that connection's requests until some are answered (default: "
+                    + (ClientLimits.DEFAULT_CONNECTION_MEMORY >> 20) + "M)");
     static final OptionSpec HEARTBEAT = OptionSpec.valued("heartbeat", '\0', "SECS",
             "ping a client connection silent this long; close it after " + Heartbeat.MISSED_LIMIT
                     + " such intervals, 0 never (default: " + Liveness.DEFAULT_HEARTBEAT.toSeconds() + ")");
@@ -80,12 +91,14 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
     static final OptionSpec VERSION = OptionSpec.flag("version", 'V', "print the version and exit");
 
     public static final List<OptionSpec> OPTIONS = List.of(LISTEN, WHITELIST, CONFIG, WORKERS, MAX_CONNECTIONS,
-            MAX_FRAME_SIZE, HEARTBEAT, SESSION_GRACE, RUN_DIR, TLS_DIR, INSECURE_TCP, ALLOW_UID, ALLOW_CID, LOG_LEVEL, CHECK, HELP, VERSION);
+            MAX_FRAME_SIZE, MAX_OPEN_FILES, MAX_IN_FLIGHT, MAX_CONNECTION_MEMORY, HEARTBEAT, SESSION_GRACE, RUN_DIR, TLS_DIR, INSECURE_TCP, ALLOW_UID, ALLOW_CID, LOG_LEVEL, CHECK, HELP, VERSION);
+    private static final int MAX_OPEN_FILES_LIMIT = 1 << 24;
+    private static final int MAX_IN_FLIGHT_LIMIT = 65536;
     /** Longest heartbeat interval and grace period accepted: a day. */
     private static final long MAX_LIVENESS_SECONDS = 86400;
     /** The options that may also be set in a config file. */
     static final List<OptionSpec> FILE_SETTINGS = List.of(LISTEN, WHITELIST, WORKERS, MAX_CONNECTIONS,
-            MAX_FRAME_SIZE, HEARTBEAT, SESSION_GRACE, RUN_DIR, TLS_DIR, INSECURE_TCP, ALLOW_UID, ALLOW_CID, LOG_LEVEL);
+            MAX_FRAME_SIZE, MAX_OPEN_FILES, MAX_IN_FLIGHT, MAX_CONNECTION_MEMORY, HEARTBEAT, SESSION_GRACE, RUN_DIR, TLS_DIR, INSECURE_TCP, ALLOW_UID, ALLOW_CID, LOG_LEVEL);
     /** Options that add up when repeated; given on the command line, they replace the config file's. */
     private static final List<OptionSpec> LISTS = List.of(LISTEN, ALLOW_UID, ALLOW_CID);
 
@@ -145,6 +158,9 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
         int workers = DEFAULTS.workerThreads();
         int maxConnections = DEFAULTS.maxConnections();
         int maxFrameSize = DEFAULTS.maxFrameSize();
+        int maxOpenFiles = ClientLimits.DEFAULT_OPEN_FILES;
+        int maxInFlight = ClientLimits.DEFAULT_REQUESTS_IN_FLIGHT;
+        long maxConnectionMemory = ClientLimits.DEFAULT_CONNECTION_MEMORY;
         LogLevel logLevel = LogLevel.INFO;
         Duration heartbeat = Liveness.DEFAULT_HEARTBEAT;
         Duration grace = Liveness.DEFAULT_SESSION_GRACE;
@@ -156,6 +172,11 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
             else if (s.spec == WORKERS) workers = NumberOption.integer(s.what, s.value, 1, QtfsdConfig.MAX_WORKER_THREADS);
             else if (s.spec == MAX_CONNECTIONS) maxConnections = NumberOption.integer(s.what, s.value, 1, 65536);
             else if (s.spec == MAX_FRAME_SIZE) maxFrameSize = NumberOption.bytes(s.what, s.value, MIN_FRAME_SIZE, MAX_FRAME_SIZE_LIMIT);
+            else if (s.spec == MAX_OPEN_FILES) maxOpenFiles = NumberOption.integer(s.what, s.value, 1, MAX_OPEN_FILES_LIMIT);
+            else if (s.spec == MAX_IN_FLIGHT) maxInFlight = NumberOption.integer(s.what, s.value, 1, MAX_IN_FLIGHT_LIMIT);
+            else if (s.spec == MAX_CONNECTION_MEMORY) {
+                maxConnectionMemory = NumberOption.bytes(s.what, s.value, (int) ClientLimits.MIN_CONNECTION_MEMORY, Integer.MAX_VALUE);
+            }
             else if (s.spec == LOG_LEVEL) logLevel = logLevel(s.what, s.value);
             else if (s.spec == TLS_DIR) tlsDir = path(s.what, s.value, s.base);
             else if (s.spec == INSECURE_TCP) insecureTcp = flag(s.what, s.value);
@@ -165,7 +186,8 @@ public record QtfsdArguments(Mode mode, QtfsdConfig config, LogLevel logLevel, L
         AcceptPolicy policy = new AcceptPolicy(tlsDir, insecureTcp, allowedUids(uids), allowedCids(cids));
         try {
             return new QtfsdArguments(mode,
-                    new QtfsdConfig(List.copyOf(listen), whitelist, workers, maxConnections, maxFrameSize, runDir, policy),
+                    new QtfsdConfig(List.copyOf(listen), whitelist, workers, maxConnections, maxFrameSize, runDir, policy,
+                            new ClientLimits(maxOpenFiles, maxInFlight, maxConnectionMemory)),
                     logLevel, new Liveness(heartbeat, grace));
         } catch (IllegalArgumentException e) {
             // what the settings leave open, e.g. vsock without --allow-cid

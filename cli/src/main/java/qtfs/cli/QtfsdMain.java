@@ -64,6 +64,9 @@ public final class QtfsdMain {
         row(out, "workers", c.workerThreads());
         row(out, "max-connections", c.maxConnections());
         row(out, "max-frame-size", c.maxFrameSize());
+        row(out, "max-open-files", c.limits().openFiles());
+        row(out, "max-in-flight", c.limits().requestsInFlight());
+        row(out, "max-connection-memory", c.limits().connectionMemory());
         row(out, "heartbeat", MountSettings.seconds(arguments.liveness().heartbeat()));
         row(out, "session-grace", MountSettings.seconds(arguments.liveness().sessionGrace()));
         row(out, "run-dir", c.runDir());
@@ -112,7 +115,7 @@ public final class QtfsdMain {
     }
 
     private static void row(PrintStream out, String key, Object value) {
-        out.printf("%-17s%s%n", key, value);
+        out.printf("%-16s %s%n", key, value);
     }
 
     private static String join(List<Address> addresses) {

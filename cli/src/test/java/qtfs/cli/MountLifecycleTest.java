@@ -214,8 +214,10 @@ class MountLifecycleTest {
         assertTrue(lines.contains("allow-uid        0"), run.out());
         assertTrue(lines.contains("heartbeat        10"), run.out());
         assertTrue(lines.contains("session-grace    60"), run.out());
-        assertEquals("[Mount]          " + export, lines.get(12), "exports come first");
+        assertTrue(lines.contains("max-open-files   65536"), run.out());
+        assertTrue(lines.contains("max-connection-memory 67108864"), run.out());
+        assertEquals("[Mount]          " + export, lines.get(15), "exports come first");
         assertTrue(lines.contains("[Kill]           (none: denied everywhere)"), run.out());
-        assertEquals(12 + Section.values().length, lines.size(), run.out());
+        assertEquals(15 + Section.values().length, lines.size(), run.out());
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import qtfs.server.daemon.ClientLimits;
 import qtfs.server.daemon.Liveness;
 import qtfs.server.daemon.QtfsdConfig;
 import qtfs.sys.AllowedCids;
@@ -136,6 +137,20 @@ class QtfsdArgumentsTest {
     }
 
     @Test
+    void clientLimitsFromTheCommandLineAndTheConfigFile() throws IOException, UsageException {
+        assertEquals(ClientLimits.defaults(), parse().config().limits());
+        assertEquals(new ClientLimits(100, 8, 2 << 20),
+                parse("--max-open-files", "100", "--max-in-flight", "8", "--max-connection-memory", "2M").config().limits());
+        Path conf = dir.resolve("limits.conf");
+        Files.writeString(conf, "max-open-files = 7\nmax-in-flight = 3\nmax-connection-memory = 64K\n");
+        assertEquals(new ClientLimits(7, 3, 64 << 10), parse("--config", conf.toString()).config().limits());
+        assertEquals(new ClientLimits(9, 3, 64 << 10), parse("--config", conf.toString(), "--max-open-files", "9").config().limits());
+        assertEquals("--max-open-files: 0 is out of range (1 to 16777216)", error("--max-open-files", "0"));
+        assertEquals("--max-in-flight: 'lots' is not a whole number", error("--max-in-flight", "lots"));
+        assertEquals("--max-connection-memory: 1K is out of range (16384 to 2147483647 bytes)", error("--max-connection-memory", "1K"));
+    }
+
+    @Test
     void whoMayConnectDefaultsToTlsAndRootOnly() throws UsageException {
         AcceptPolicy p = parse().config().acceptPolicy();
         assertEquals(Path.of("/etc/qtfs/tls"), p.tlsDir());
@@ -198,7 +213,7 @@ class QtfsdArgumentsTest {
         Path conf = dir.resolve("bad.conf");
         Files.writeString(conf, "workers = 4\nthreads = 8\n");
         assertEquals(conf + ":2: unknown setting 'threads' (known: listen, whitelist, workers, max-connections, "
-                + "max-frame-size, heartbeat, session-grace, run-dir, tls-dir, insecure-tcp, allow-uid, allow-cid, log-level)", error("--config", conf.toString()));
+                + "max-frame-size, max-open-files, max-in-flight, max-connection-memory, heartbeat, session-grace, run-dir, tls-dir, insecure-tcp, allow-uid, allow-cid, log-level)", error("--config", conf.toString()));
         Files.writeString(conf, "workers 4\n");
         assertEquals(conf + ":1: expected 'key = value', found 'workers 4'", error("--config", conf.toString()));
         Files.writeString(conf, "\n\nworkers = lots\n");

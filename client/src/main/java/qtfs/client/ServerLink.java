@@ -95,6 +95,16 @@ final class ServerLink {
     private final Recovery recovery;
     /** Requests sent here (or waiting to be) and not answered yet, by unique. */
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /**
+     * RELEASE and RELEASEDIR requests failed locally while the server was away (soft mount):
+     * the kernel has forgotten the handle, but the server still holds it open. They are sent
+     * once the server is back, so that it closes the file rather than keep it for the session's life.
+     */
+    private final Map<Long, Pending> owedReleases = new ConcurrentHashMap<>();
+    /** When the current connection last brought a frame (System.nanoTime). */
+    private volatile long lastFrameAt = System.nanoTime();
+    /** Why the link closed its connection itself (soft mount, server silent for the time-out); read once by the receiver. */
+    private volatile String closedBecause;
     private final Object stateLock = new Object();
     private volatile State state = State.UP;
     private volatile Generation current;
@@ -221,11 +231,25 @@ final class ServerLink {
      */
     private void failOverdue() {
         long now = System.nanoTime();
+        long timeout = recovery.timeout().toNanos();
+        if (state == State.UP && now - lastFrameAt >= timeout) {
+            // heartbeats take three intervals to call a silent server lost; a soft mount's requests may not wait that long
+            for (Pending p : pending.values()) {
+                if (!p.interrupted && now - p.queuedAt >= timeout) {
+                    Generation g = current;
+                    closedBecause = "no frame from the server for " + Deadline.describe(Duration.ofNanos(now - lastFrameAt))
+                            + " while requests waited (soft mount, timeo " + Deadline.describe(recovery.timeout()) + ")";
+                    g.connection.close();
+                    break;
+                }
+            }
+        }
         for (Map.Entry<Long, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
             if (p.interrupted && now - p.queuedAt >= recovery.timeout().toNanos() && pending.remove(e.getKey(), p)) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: request {1} not answered within {2} (soft mount): failed with EIO", name,
                         Long.toUnsignedString(e.getKey()), Deadline.describe(recovery.timeout()));
+                oweIfRelease(e.getKey(), p);
                 answerError(e.getKey(), Errno.EIO);
             }
         }
@@ -256,6 +280,11 @@ final class ServerLink {
      */
     boolean forward(long unique, ByteBuffer prefix, MemorySegment request, boolean expectsReply, boolean evenIfDown) {
         State s = state;
+        if (s == State.GAVE_UP && evenIfDown && expectsReply && isRelease(request)) {
+            owedReleases.put(unique, new Pending(prefix, request, false));
+            answerError(unique, Errno.EIO);
+            return true;
+        }
         if (s != State.UP && !(evenIfDown && s == State.DOWN)) return false;
         if (!expectsReply) {
             // FORGET and INTERRUPT: lost with the link (the server forgets everything with the session anyway)
@@ -313,9 +342,11 @@ final class ServerLink {
     private String serve(Generation g) {
         Heartbeat heartbeat = recovery.heartbeat().isZero() ? null : Heartbeat.start(g.connection, recovery.heartbeat(),
                 why -> LOG.log(System.Logger.Level.WARNING, "{0}: {1}", name, why));
+        lastFrameAt = System.nanoTime();
         try {
             while (true) {
                 Frame f = g.connection.receive();
+                lastFrameAt = System.nanoTime();
                 if (heartbeat != null) heartbeat.received();
                 FrameHeader h = f.header();
                 switch (h.type()) {
@@ -333,6 +364,11 @@ final class ServerLink {
         } catch (ProtocolException e) {
             return "protocol violation by the server: " + e.getMessage();
         } catch (IOException | RuntimeException e) {
+            String because = closedBecause;
+            if (because != null) {
+                closedBecause = null;
+                return because;
+            }
             if (heartbeat != null && heartbeat.peerDead()) return "the server stopped answering";
             return e.getMessage() == null ? e.toString() : e.getMessage();
         } finally {
@@ -406,8 +442,24 @@ final class ServerLink {
         }
     }
 
-    /** Sends every request the server has not answered on {@code g}, in the order the kernel sent them. */
+    private static boolean isRelease(MemorySegment request) {
+        int opcode = InHeader.opcode(request);
+        return opcode == Opcode.RELEASE.code || opcode == Opcode.RELEASEDIR.code;
+    }
+
+    private void oweIfRelease(long unique, Pending p) {
+        if (isRelease(MemorySegment.ofArray(p.request))) owedReleases.put(unique, p);
+    }
+
+    /**
+     * Sends every request the server has not answered on {@code g}, in the order the kernel
+     * sent them, and the releases owed to it (their replies find nobody waiting and are dropped).
+     */
     private int resend(Generation g) {
+        for (Long unique : owedReleases.keySet()) {
+            Pending owed = owedReleases.remove(unique);
+            if (owed != null) send(g, unique, owed);
+        }
         List<Long> uniques = new ArrayList<>(pending.keySet());
         uniques.sort(Long::compareUnsigned);
         int n = 0;
@@ -452,7 +504,9 @@ final class ServerLink {
 
     private void failAll(int errno) {
         for (Long unique : pending.keySet()) {
-            if (pending.remove(unique) != null && session != null) {
+            Pending p = pending.remove(unique);
+            if (p != null && errno == Errno.EIO && state == State.GAVE_UP) oweIfRelease(unique, p);
+            if (p != null && session != null) {
                 releases.answered(unique);
                 try {
                     session.replyError(unique, errno);

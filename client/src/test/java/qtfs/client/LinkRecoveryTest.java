@@ -166,6 +166,53 @@ class LinkRecoveryTest {
         }
     }
 
+    /** Files of the export the daemon (in this process) holds open, O_PATH descriptors of known inodes aside. */
+    private long openOnServer() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    if (!Files.readSymbolicLink(fd).startsWith(export)) return false;
+                    String flags = Files.readAllLines(Path.of("/proc/self/fdinfo").resolve(fd.getFileName())).stream()
+                            .filter(l -> l.startsWith("flags:")).findFirst().orElse("flags: 0");
+                    return (Integer.parseInt(flags.substring(6).trim(), 8) & 010000000) == 0;
+                } catch (IOException e) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    @Test
+    void aSoftMountGivesUpOnASilentServerAfterTimeoNotThreeHeartbeatsAndLaterClosesWhatWasClosedMeanwhile() throws Exception {
+        // heartbeats would notice the silence only after three minutes
+        mount(Recovery.soft(Duration.ofSeconds(60), Duration.ofSeconds(1)));
+        Files.writeString(mnt.resolve("d"), "d");
+        FileChannel held = FileChannel.open(mnt.resolve("d"), StandardOpenOption.READ);
+        assertEquals(1, openOnServer());
+        link.freeze();
+        long start = System.nanoTime();
+        IOException e = assertThrows(IOException.class, () -> Files.readString(mnt.resolve("d")));
+        long waited = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+        assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
+        assertTrue(waited < 10, "failed after " + waited + " s with timeo=1");
+        held.close();
+        link.thaw();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                assertEquals("d", Files.readString(mnt.resolve("d")));
+                break;
+            } catch (IOException stillAway) {
+                assertTrue(System.nanoTime() < deadline, "the mount did not recover: " + stillAway);
+                Thread.sleep(50);
+            }
+        }
+        while (openOnServer() != 0) {
+            assertTrue(System.nanoTime() < deadline, "the server still holds the file closed while it was away");
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void aServerThatForgotTheMountMakesItStaleAndItStillUnmounts() throws Exception {
         mount(new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));

@@ -69,6 +69,10 @@ public abstract class MountFixture implements MountedFileSystem, AutoCloseable, 
         LastResortCleanup.register(mountPoint);
     }
 
+    /** Teardown of what a fixture made besides daemons and mounts (network namespaces...); runs even after a failed start. */
+    protected void afterDaemonsStopped() {
+    }
+
     public final ScratchDir scratch() {
         return scratch;
     }
@@ -112,6 +116,11 @@ public abstract class MountFixture implements MountedFileSystem, AutoCloseable, 
             if (exit == null) {
                 problem(daemon.name() + " did not exit within " + STOP_GRACE.toSeconds() + " s of SIGTERM and was killed");
             }
+        }
+        try {
+            afterDaemonsStopped();
+        } catch (RuntimeException | AssertionError e) {
+            problem(String.valueOf(e.getMessage()));
         }
         try {
             scratch.close();

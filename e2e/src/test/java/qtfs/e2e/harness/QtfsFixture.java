@@ -86,7 +86,7 @@ public final class QtfsFixture extends MountFixture {
     }
 
     /** [Section] Path=a;b for every section, so that nothing on the exports is refused. */
-    private static Path writeWhitelist(Path file, List<Path> exports) {
+    public static Path writeWhitelist(Path file, List<Path> exports) {
         String paths = exports.stream().map(Path::toString).collect(Collectors.joining(";"));
         StringBuilder text = new StringBuilder();
         for (Section section : Section.values()) {

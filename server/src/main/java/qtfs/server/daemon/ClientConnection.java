@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import qtfs.fuse.proto.InHeader;
@@ -47,16 +46,19 @@ final class ClientConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
     /** A connection must attach this soon after connecting, or it is closed. */
     static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
-    /** Requests of one connection being served at once; beyond that the reader stops reading. */
-    static final int MAX_IN_FLIGHT = 256;
     private static final int SIZEOF_INTERRUPT_IN = 8;
+    /** Opcodes whose success adds a handle to the session: counted against its open-files limit. */
+    private static final Set<Integer> OPENS_HANDLE = Set.of(Opcode.OPEN.code, Opcode.CREATE.code, Opcode.OPENDIR.code, Opcode.TMPFILE.code);
 
     private final long id;
     private final Incoming incoming;
     /** Set by the reader thread once the transport established the connection (TLS handshake, peer checks). */
     private Connection connection;
     private final Qtfsd daemon;
-    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    /** Requests in flight and the memory they hold; set once the client said who it is. */
+    private ConnectionBudget budget;
+    /** "connection #3 (peer), client 'dpu1'", for log lines about limits. */
+    private String client;
     private MountSession session;
     /** Why the daemon closed this connection itself, if it did. */
     private volatile String closedBecause;
@@ -98,6 +100,8 @@ final class ClientConnection implements Runnable {
             xattrHintsAgreed = (hello.features() & daemon.handshake().features() & Features.NO_XATTRS_HINTS) != 0;
             LOG.log(System.Logger.Level.INFO, "{0}: client ''{1}'', authenticated as {2}", name(), Handshake.printable(hello.identity()),
                     connection.identity());
+            client = name() + ", client '" + Handshake.printable(hello.identity()) + "'";
+            budget = new ConnectionBudget(daemon.limits(), client);
             awaitAttach();
             serve();
         } catch (PeerClosedException e) {
@@ -221,20 +225,45 @@ final class ClientConnection implements Runnable {
             return;
         }
         MemorySegment message = MemorySegment.ofBuffer(request);
-        if (InlineRequests.servedByReader(message, session.fs) && servedHere(h.requestId(), unique, message, groups)) return;
-        inFlight.acquire();
+        boolean opensHandle = OPENS_HANDLE.contains(opcode);
+        if (opensHandle && !session.handleQuota.reserve(daemon.limits().openFiles(), session.fs.openHandleCount(), client + ", " + session)) {
+            refuse(h.requestId(), unique, Errno.EMFILE);
+            return;
+        }
+        boolean handedOver = false;
+        try {
+            if (InlineRequests.servedByReader(message, session.fs) && servedHere(h.requestId(), unique, message, groups)) return;
+            handOver(h, opcode, unique, request, groups, opensHandle);
+            handedOver = true;
+        } finally {
+            if (opensHandle && !handedOver) session.handleQuota.settled();
+        }
+    }
+
+    /** Answers a request at once with an error, on the reader's thread. */
+    private void refuse(long requestId, long unique, int errno) throws IOException {
+        ByteBuffer reply = ByteBuffer.allocate(OutHeader.SIZE);
+        OutHeader.write(MemorySegment.ofBuffer(reply), OutHeader.SIZE, -errno, unique);
+        connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, reply);
+    }
+
+    /** Gives the request to a worker (a lock waiter for SETLKW), within the connection's budget. */
+    private void handOver(FrameHeader h, int opcode, long unique, ByteBuffer request, int[] groups, boolean opensHandle)
+            throws InterruptedException {
+        long footprint = daemon.requestBuffers().footprint(request.remaining());
+        budget.acquire(footprint);
         RequestBuffers.Lease buffer;
         try {
             buffer = daemon.requestBuffers().take(request.remaining());
         } catch (InterruptedException | RuntimeException e) {
-            inFlight.release();
+            budget.release(footprint);
             throw e;
         }
         MemorySegment.copy(MemorySegment.ofBuffer(request), 0, buffer.request(), 0, request.remaining());
         boolean lockWait = opcode == Opcode.SETLKW.code;
         session.begin(unique, lockWait);
-        FsRequest job = new FsRequest(session, connection, h.requestId(), unique, lockWait, groups, buffer, daemon.requestBuffers(), inFlight,
-                xattrHintsAgreed);
+        FsRequest job = new FsRequest(session, connection, h.requestId(), unique, lockWait, groups, buffer, daemon.requestBuffers(),
+                () -> budget.release(footprint), xattrHintsAgreed, opensHandle);
         try {
             (lockWait ? daemon.lockWaiters() : daemon.workers()).execute(job);
         } catch (RejectedExecutionException e) {

@@ -3,7 +3,6 @@ package qtfs.server.daemon;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.Semaphore;
 
 import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.OutHeader;
@@ -24,11 +23,14 @@ final class FsRequest implements Runnable {
     private final int[] groups;
     private final RequestBuffers.Lease buffer;
     private final RequestBuffers buffers;
-    private final Semaphore inFlight;
+    /** Gives the request's room in its connection's budget back. */
+    private final Runnable done;
     private final boolean xattrHints;
+    /** Whether it was counted against the session's open-files limit while served. */
+    private final boolean opensHandle;
 
     FsRequest(MountSession session, Connection connection, long requestId, long unique, boolean lockWait, int[] groups,
-            RequestBuffers.Lease buffer, RequestBuffers buffers, Semaphore inFlight, boolean xattrHints) {
+            RequestBuffers.Lease buffer, RequestBuffers buffers, Runnable done, boolean xattrHints, boolean opensHandle) {
         this.session = session;
         this.connection = connection;
         this.requestId = requestId;
@@ -37,8 +39,9 @@ final class FsRequest implements Runnable {
         this.groups = groups;
         this.buffer = buffer;
         this.buffers = buffers;
-        this.inFlight = inFlight;
+        this.done = done;
         this.xattrHints = xattrHints;
+        this.opensHandle = opensHandle;
     }
 
     @Override
@@ -76,9 +79,14 @@ final class FsRequest implements Runnable {
             if (length > 0) send(reply.asSlice(0, length), hints);
         } finally {
             buffers.give(buffer);
-            inFlight.release();
-            session.end(unique, lockWait);
+            finished();
         }
+    }
+
+    private void finished() {
+        if (opensHandle) session.handleQuota.settled();
+        done.run();
+        session.end(unique, lockWait);
     }
 
     /** Sent before the reply, on its connection, so that the client applies it first. */
@@ -107,8 +115,7 @@ final class FsRequest implements Runnable {
             OutHeader.write(reply, OutHeader.SIZE, -errno, unique);
             send(reply, null);
         } finally {
-            inFlight.release();
-            session.end(unique, lockWait);
+            finished();
         }
     }
 }

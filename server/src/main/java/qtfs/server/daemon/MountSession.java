@@ -25,6 +25,7 @@ final class MountSession {
     final Architecture architecture;
     final FileSystemSession fs;
     final ReplyCache replies = new ReplyCache();
+    final HandleQuota handleQuota = new HandleQuota();
     private final Consumer<MountSession> onEnd;
     private final Duration grace;
     private final ScheduledExecutorService timer;

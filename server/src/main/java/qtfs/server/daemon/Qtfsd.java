@@ -226,6 +226,10 @@ public final class Qtfsd implements AutoCloseable {
         return liveness;
     }
 
+    ClientLimits limits() {
+        return config.limits();
+    }
+
     Handshake handshake() {
         return handshake;
     }

@@ -17,9 +17,10 @@ import qtfs.wire.FrameHeader;
  * @param maxFrameSize   largest frame accepted; it bounds the clients' max write (frame size minus 64 KiB)
  * @param runDir         holds the single-instance lock {@code qtfsd.lock}
  * @param acceptPolicy   whom the listeners accept: TLS credentials for TCP (or plain TCP), uids on unix sockets, CIDs on vsock
+ * @param limits         what one client may hold: open handles, requests in flight and their memory per connection
  */
 public record QtfsdConfig(List<Address> listen, Path whitelistFile, int workerThreads, int maxConnections,
-        int maxFrameSize, Path runDir, AcceptPolicy acceptPolicy) {
+        int maxFrameSize, Path runDir, AcceptPolicy acceptPolicy, ClientLimits limits) {
     public static final Address DEFAULT_LISTEN = Address.parse("unix:/run/qtfs/qtfsd.sock");
     public static final Path DEFAULT_WHITELIST = Path.of("/etc/qtfs/whitelist");
     public static final int DEFAULT_WORKER_THREADS = 16;
@@ -35,6 +36,7 @@ public record QtfsdConfig(List<Address> listen, Path whitelistFile, int workerTh
         if (whitelistFile == null) throw new IllegalArgumentException("whitelist file missing");
         if (runDir == null) throw new IllegalArgumentException("run directory missing");
         if (acceptPolicy == null) throw new IllegalArgumentException("accept policy missing");
+        if (limits == null) throw new IllegalArgumentException("client limits missing");
         acceptPolicy.checkCovers(listen);
         if (workerThreads < 1 || workerThreads > MAX_WORKER_THREADS) {
             throw new IllegalArgumentException("worker threads must be 1.." + MAX_WORKER_THREADS + ", not " + workerThreads);
@@ -44,6 +46,12 @@ public record QtfsdConfig(List<Address> listen, Path whitelistFile, int workerTh
             throw new IllegalArgumentException("max frame size must be " + (FRAME_HEADROOM + 4096) + ".." + ((64 << 20) + FRAME_HEADROOM)
                     + " bytes, not " + maxFrameSize);
         }
+    }
+
+    /** With the default {@link ClientLimits}. */
+    public QtfsdConfig(List<Address> listen, Path whitelistFile, int workerThreads, int maxConnections, int maxFrameSize, Path runDir,
+                       AcceptPolicy acceptPolicy) {
+        this(listen, whitelistFile, workerThreads, maxConnections, maxFrameSize, runDir, acceptPolicy, ClientLimits.defaults());
     }
 
     /** With the default accept policy ({@link AcceptPolicy#defaults()}: TLS from /etc/qtfs/tls, root only on unix sockets). */

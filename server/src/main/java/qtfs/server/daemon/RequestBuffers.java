@@ -45,6 +45,11 @@ final class RequestBuffers {
         return new Lease(whole, whole.asSlice(0, size));
     }
 
+    /** The bytes a buffer for a request of {@code size} bytes takes. */
+    long footprint(int size) {
+        return size <= SMALL ? SMALL : largeSize;
+    }
+
     void give(Lease lease) {
         MemorySegment whole = lease.whole();
         if (whole.byteSize() == SMALL) {

@@ -29,7 +29,7 @@ class QtfsdLockWaitTest {
     private Opened wanted;
 
     /** An open file: its node id and file handle. */
-    private record Opened(long node, long fh) {}
+    record Opened(long node, long fh) {}
 
     @BeforeEach
     void setUp() throws Exception {
@@ -61,7 +61,7 @@ class QtfsdLockWaitTest {
     }
 
     /** A whole-file record lock request (struct fuse_lk_in). */
-    private static ByteBuffer lock(Opcode op, long unique, Opened file, long owner, int type) {
+    static ByteBuffer lock(Opcode op, long unique, Opened file, long owner, int type) {
         ByteBuffer b = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(file.fh()).putLong(owner).putLong(0).putLong(Long.MAX_VALUE).putInt(type).putInt(0).putInt(0).putInt(0);
         return RawClient.fuse(op.code, unique, file.node(), b.array());
