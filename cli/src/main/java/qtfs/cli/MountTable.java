@@ -60,6 +60,16 @@ public final class MountTable {
         return Optional.ofNullable(found);
     }
 
+    /** The mount {@code path} (absolute, real) lies on: the topmost of the deepest mount points above it. */
+    public Optional<Mount> containing(Path path) {
+        Mount found = null;
+        for (Mount m : mounts) {
+            if (path.startsWith(m.mountPoint())
+                    && (found == null || m.mountPoint().getNameCount() >= found.mountPoint().getNameCount())) found = m;
+        }
+        return Optional.ofNullable(found);
+    }
+
     /** The kernel writes space, tab, newline and backslash as {@code \ooo} octal escapes. */
     static String unescape(String field) {
         if (field.indexOf('\\') < 0) return field;

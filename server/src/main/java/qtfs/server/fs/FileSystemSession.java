@@ -49,6 +49,7 @@ public final class FileSystemSession implements AutoCloseable {
     private final DirOps dirOps;
     private final XattrOps xattrOps;
     private final LockOps lockOps;
+    private final IoctlOps ioctlOps;
     private volatile boolean closed;
 
     private FileSystemSession(String exportPath, int rootFd, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
@@ -56,7 +57,8 @@ public final class FileSystemSession implements AutoCloseable {
         this.exportPath = exportPath;
         this.inodes = new InodeStore(rootFd, budget);
         this.handles = new HandleTable();
-        FsContext fs = new FsContext(inodes, handles, new Lookups(inodes), new AccessPolicy(whitelist),
+        AccessPolicy policy = new AccessPolicy(whitelist);
+        FsContext fs = new FsContext(inodes, handles, new Lookups(inodes), policy,
                 new Replies(cacheTimes), new ClientOpenFlags(clientArch, init), init);
         this.nodeOps = new NodeOps(fs);
         this.nameOps = new NameOps(fs);
@@ -64,6 +66,7 @@ public final class FileSystemSession implements AutoCloseable {
         this.dirOps = new DirOps(fs);
         this.xattrOps = new XattrOps(fs);
         this.lockOps = new LockOps(interrupts, new LockRevalidation(inodes));
+        this.ioctlOps = new IoctlOps(fs, new RemoteMounts(exportPath, policy));
     }
 
     /** Serves {@code exportPath} with default cache times, for a client of this machine's architecture. */
@@ -294,7 +297,7 @@ public final class FileSystemSession implements AutoCloseable {
             }
             case NOTIFY_REPLY -> 0;
             case DESTROY -> r.ok(0);
-            case IOCTL -> r.error(Errno.ENOTTY);
+            case IOCTL -> ioctlOps.ioctl(r);
             case INIT, POLL, BMAP, SETUPMAPPING, REMOVEMAPPING -> r.error(Errno.ENOSYS);
         };
     }
