@@ -40,6 +40,7 @@ final class RmountCommand {
                 throw new UsageException(e.getMessage());
             }
             ServerMountCall.send(place, request);
+            ServerMountCall.awaitMirror(place.path(), true);
             return ExitStatus.OK;
         } catch (CommandFailedException e) {
             err.println("qtfs: " + e.getMessage());

@@ -29,6 +29,7 @@ final class RumountCommand {
         try {
             ServerMountCall.Place place = ServerMountCall.locate(Path.of(parsed.operands().getFirst()));
             ServerMountCall.send(place, RemoteMount.unmount(place.name(), parsed.has(FORCE) ? MountCalls.MNT_FORCE : 0));
+            ServerMountCall.awaitMirror(place.path(), false);
             return ExitStatus.OK;
         } catch (CommandFailedException e) {
             err.println("qtfs: " + e.getMessage());

@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import qtfs.sys.Errno;
 import qtfs.sys.ErrnoException;
@@ -49,6 +50,30 @@ final class ServerMountCall {
             }
         } finally {
             FileIo.closeQuietly(fd);
+        }
+    }
+
+    /** How long a command waits for the client to show the server's change as a mount of its own. */
+    private static final Duration MIRROR_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * Waits until {@code path} is (or no longer is) a qtfs mount of its own here, as the mount
+     * daemon shows the server's mounts; gives up quietly after a few seconds (the server's
+     * change is made; a daemon that cannot mirror it logs why).
+     */
+    static void awaitMirror(Path path, boolean mounted) {
+        long deadline = System.nanoTime() + MIRROR_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean now = MountTable.read().at(path).map(MountTable.Mount::isQtfs).orElse(false);
+                if (now == mounted) return;
+                Thread.sleep(20);
+            } catch (IOException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -98,7 +98,7 @@ class FrameHeaderTest {
     @Test
     void everyTypeHasItsDocumentedCode() throws Exception {
         String[] names = {null, "HELLO", "WELCOME", "REFUSE", "ATTACH", "ATTACHED", "FUSE_REQUEST", "FUSE_REPLY",
-            "FUSE_NOTIFY", "PING", "PONG", "ERROR", "NO_XATTRS"};
+            "FUSE_NOTIFY", "PING", "PONG", "ERROR", "NO_XATTRS", "SUBMOUNTS"};
         for (int code = 1; code < names.length; code++) assertEquals(names[code], FrameType.of(code).name());
         assertEquals(names.length - 1, FrameType.values().length);
     }

@@ -5,10 +5,12 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.InterruptIn;
 import qtfs.fuse.proto.InitParams;
+import qtfs.fuse.proto.Notify;
 import qtfs.fuse.proto.Opcode;
 import qtfs.fuse.proto.OutHeader;
 import qtfs.fuse.proto.ReadIn;
@@ -17,6 +19,7 @@ import qtfs.sys.Arch;
 import qtfs.sys.Errno;
 import qtfs.sys.ErrnoException;
 import qtfs.sys.FileIo;
+import qtfs.sys.NativeStrings;
 import qtfs.sys.OpenFlags;
 import qtfs.sys.ProcSelf;
 import qtfs.sys.Statx;
@@ -328,6 +331,40 @@ public final class FileSystemSession implements AutoCloseable {
         if (InHeader.opcode(request) != Opcode.READ.code || request.byteSize() < InHeader.SIZE + ReadIn.SIZE) return false;
         OpenFile f = handles.peek(ReadIn.fh(request.asSlice(InHeader.SIZE)));
         return f != null && f.inode.type == Statx.S_IFREG && !f.inode.volatileContent;
+    }
+
+    /**
+     * Tells the client's kernel, through {@code notifications}, to look up again the names at
+     * {@code paths} (relative to the export) whose directories it knows: where a mount
+     * appeared or went, the name now leads elsewhere. Call on a platform thread acting as the
+     * daemon (never switched to a caller).
+     */
+    public void forgetNames(List<String> paths, NotificationSink notifications) {
+        if (closed) return;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment m = arena.allocate(Notify.INVAL_ENTRY_HEADER_SIZE + Name.NAME_MAX + 1, 8);
+            for (String path : paths) {
+                int slash = path.lastIndexOf('/');
+                byte[] name = path.substring(slash + 1).getBytes(StandardCharsets.UTF_8);
+                if (name.length > Name.NAME_MAX) continue;
+                long dir = slash < 0 ? InodeStore.ROOT_ID : knownDirectory(arena, path.substring(0, slash));
+                if (dir != 0) notifications.send(m.asSlice(0, Notify.invalEntry(m, dir, name)));
+            }
+        }
+    }
+
+    /** The node id of directory {@code path} (relative to the export) if the client knows it, else 0. */
+    private long knownDirectory(Arena arena, String path) {
+        Inode root = inodes.acquire(InodeStore.ROOT_ID);
+        if (root == null) return 0;
+        try {
+            Statx st = Statx.at(root.fd(), NativeStrings.cString(arena, path), OpenFlags.AT_SYMLINK_NOFOLLOW);
+            return st.isDirectory() ? inodes.nodeIdOf(new InodeKey(st.dev(), st.ino())) : 0;
+        } catch (ErrnoException e) {
+            return 0;
+        } finally {
+            root.release();
+        }
     }
 
     /** Open file and directory handles. */
