@@ -59,7 +59,7 @@ class FrameHeaderTest {
 
     @Test
     void rejectsUnknownTypes() {
-        for (int type : new int[] {0, 13, 0xffff}) {
+        for (int type : new int[] {0, 14, 0xffff}) {
             var e = assertThrows(ProtocolException.class, () -> FrameHeader.decode(header(24, type, 0, 0, 0, 0), MAX));
             assertEquals("unknown frame type " + type, e.getMessage());
         }
