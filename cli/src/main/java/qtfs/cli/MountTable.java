@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import qtfs.sys.MountInfo;
+
 /** The mounts of this process's mount namespace, from {@code /proc/self/mountinfo}. */
 public final class MountTable {
     public static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
@@ -72,26 +74,6 @@ public final class MountTable {
 
     /** The kernel writes space, tab, newline and backslash as {@code \ooo} octal escapes. */
     static String unescape(String field) {
-        if (field.indexOf('\\') < 0) return field;
-        StringBuilder out = new StringBuilder(field.length());
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && isOctal(field, i + 1)) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    private static boolean isOctal(String s, int from) {
-        if (from + 3 > s.length()) return false;
-        for (int i = from; i < from + 3; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '7') return false;
-        }
-        return true;
+        return MountInfo.unescape(field);
     }
 }

@@ -5,8 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * This process's mount table ({@code /proc/self/mountinfo}) and its changes: the kernel
@@ -53,38 +51,6 @@ public final class MountTableWatch implements AutoCloseable {
             throw new ErrnoException("poll", errno, MOUNTINFO);
         }
         return rc > 0 && (pollfd.get(ValueLayout.JAVA_SHORT, SocketCalls.POLLFD_REVENTS) & (POLLPRI | POLLERR)) != 0;
-    }
-
-    /**
-     * The mount points of a mountinfo text (the fifth field of each line, see proc(5)), in
-     * its order, with the kernel's octal escapes of space, tab, newline and backslash undone.
-     */
-    public static List<String> mountPoints(String mountinfo) {
-        List<String> points = new ArrayList<>();
-        for (String line : mountinfo.split("\n")) {
-            String[] f = line.split(" ");
-            if (f.length > 4) points.add(unescape(f[4]));
-        }
-        return points;
-    }
-
-    private static String unescape(String field) {
-        if (field.indexOf('\\') < 0) return field;
-        StringBuilder out = new StringBuilder(field.length());
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && isOctal(field.substring(i + 1, i + 4))) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    private static boolean isOctal(String digits) {
-        return digits.chars().allMatch(c -> c >= '0' && c <= '7');
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import qtfs.sys.ErrnoException;
+import qtfs.sys.MountInfo;
 import qtfs.sys.MountTableWatch;
 
 /**
@@ -56,7 +57,7 @@ final class MountWatcher implements AutoCloseable {
     static List<String> below(String export, String table) {
         String prefix = export.endsWith("/") ? export : export + "/";
         Set<String> found = new LinkedHashSet<>();
-        for (String point : MountTableWatch.mountPoints(table))
+        for (String point : MountInfo.mountPoints(table))
             if (point.startsWith(prefix) && point.length() > prefix.length()) found.add(point.substring(prefix.length()));
         return new ArrayList<>(found);
     }
