@@ -78,6 +78,26 @@ class QtfsRemoteMountTest {
     }
 
     @Test
+    void bindMountsAndPlacesOutsideQtfsAreRefused() throws IOException {
+        Path serverDir = ScratchDir.makeDirectory(QTFS.exportDir().resolve(ALLOWED).resolve("bound"));
+        Path clientDir = QTFS.mountPoint().resolve(ALLOWED).resolve("bound");
+        try {
+            CommandResult r = qtfs(UnixUser.ROOT, "rmount", "-t", "none", "-o", "bind", "/etc", clientDir.toString());
+            assertEquals(1, r.exitCode(), r.describe());
+            assertEquals("qtfs: the server refused: cannot mount none /etc on " + serverDir + ": flags 0x1000 are not allowed:"
+                    + " only new mounts of a file system type, no bind, move or remount (EINVAL)\n", r.stderr());
+            assertFalse(MountTable.isMountPoint(serverDir), "nothing mounted");
+
+            CommandResult local = qtfs(UnixUser.ROOT, "rmount", "-t", "tmpfs", "tmpfs", QTFS.localDir().toString());
+            assertEquals(1, local.exitCode(), local.describe());
+            assertEquals("qtfs: " + QTFS.localDir() + " is not inside a qtfs mount\n", local.stderr());
+            assertFalse(MountTable.isMountPoint(QTFS.localDir()), "nothing mounted");
+        } finally {
+            unmountOnServer(serverDir);
+        }
+    }
+
+    @Test
     void onlyRootMayMountOrUnmount() throws IOException {
         Path serverDir = ScratchDir.makeDirectory(QTFS.exportDir().resolve(ALLOWED).resolve("by-nobody"));
         Path clientDir = QTFS.mountPoint().resolve(ALLOWED).resolve("by-nobody");
