@@ -56,9 +56,10 @@ final class RmountCommand {
                 what mount(8) takes on the server: ro, nosuid, nodev, noexec, relatime... are
                 mount flags, the other options go to the file system (e.g. size=64m).
 
-                The server allows it only for root, only under [Mount] paths of its whitelist,
-                and only new mounts of a file system type (no bind, move or remount). The
-                new mount shows on this machine at once.
+                The server allows it only for root, only below a [Mount] path of its
+                whitelist that lies inside the export (not the export's own entry), and only
+                new mounts of a file system type (no bind, move or remount). The new mount
+                shows on this machine at once, as a mount of its own.
 
                 Options:
                 """ + HelpFormatter.options(SPECS) + """

@@ -43,7 +43,7 @@ final class RumountCommand {
                 Unmount, on the server, the file system mounted on the server directory that
                 DIRECTORY (inside a qtfs mount on this machine) shows. The server detaches it
                 at once (lazily: it is released when nothing uses it any more). Allowed as
-                for qtfs rmount: root only, under [Mount] paths of the server's whitelist.
+                for qtfs rmount: root only, below a [Mount] path inside the export.
 
                 Options:
                 """ + HelpFormatter.options(SPECS) + """
