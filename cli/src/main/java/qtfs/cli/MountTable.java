@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import qtfs.sys.MountInfo;
+
 /** The mounts of this process's mount namespace, from {@code /proc/self/mountinfo}. */
 public final class MountTable {
     public static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
@@ -60,28 +62,18 @@ public final class MountTable {
         return Optional.ofNullable(found);
     }
 
-    /** The kernel writes space, tab, newline and backslash as {@code \ooo} octal escapes. */
-    static String unescape(String field) {
-        if (field.indexOf('\\') < 0) return field;
-        StringBuilder out = new StringBuilder(field.length());
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && isOctal(field, i + 1)) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
+    /** The mount {@code path} (absolute, real) lies on: the topmost of the deepest mount points above it. */
+    public Optional<Mount> containing(Path path) {
+        Mount found = null;
+        for (Mount m : mounts) {
+            if (path.startsWith(m.mountPoint())
+                    && (found == null || m.mountPoint().getNameCount() >= found.mountPoint().getNameCount())) found = m;
         }
-        return out.toString();
+        return Optional.ofNullable(found);
     }
 
-    private static boolean isOctal(String s, int from) {
-        if (from + 3 > s.length()) return false;
-        for (int i = from; i < from + 3; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '7') return false;
-        }
-        return true;
+    /** The kernel writes space, tab, newline and backslash as {@code \ooo} octal escapes. */
+    static String unescape(String field) {
+        return MountInfo.unescape(field);
     }
 }

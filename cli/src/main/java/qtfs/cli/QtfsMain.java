@@ -3,7 +3,7 @@ package qtfs.cli;
 import java.io.PrintStream;
 import java.util.List;
 
-/** {@code qtfs}: the client command, {@code qtfs mount ...} and {@code qtfs umount ...}. */
+/** {@code qtfs}: the client command: {@code qtfs mount}, {@code umount}, {@code rmount}, {@code rumount}. */
 public final class QtfsMain {
     static final String PROGRAM = "qtfs";
 
@@ -17,7 +17,7 @@ public final class QtfsMain {
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            return usageError(err, null, "missing command (mount or umount)");
+            return usageError(err, null, "missing command (mount, umount, rmount or rumount)");
         }
         String command = args.getFirst();
         List<String> rest = args.subList(1, args.size());
@@ -25,6 +25,8 @@ public final class QtfsMain {
             return switch (command) {
                 case "mount" -> MountCommand.run(rest, out, err);
                 case "umount", "unmount" -> UmountCommand.run(rest, out, err);
+                case "rmount" -> RmountCommand.run(rest, out, err);
+                case "rumount" -> RumountCommand.run(rest, out, err);
                 case "-h", "--help", "help" -> {
                     out.print(help());
                     yield ExitStatus.OK;
@@ -35,10 +37,10 @@ public final class QtfsMain {
                 }
                 default -> throw new UsageException(command.startsWith("-")
                         ? "unknown option '" + command + "'"
-                        : "unknown command '" + command + "' (commands: mount, umount)");
+                        : "unknown command '" + command + "' (commands: mount, umount, rmount, rumount)");
             };
         } catch (UsageException e) {
-            return usageError(err, command.equals("mount") || command.equals("umount") ? command : null,
+            return usageError(err, List.of("mount", "umount", "rmount", "rumount").contains(command) ? command : null,
                     e.getMessage());
         }
     }
@@ -59,6 +61,11 @@ public final class QtfsMain {
                                    mount SERVER_PATH of the server on MOUNTPOINT
                   umount [-l] MOUNTPOINT
                                    unmount a qtfs mount
+                  rmount -t TYPE [-o OPTIONS]... SOURCE DIRECTORY
+                                   mount a file system on the server, at the server
+                                   directory that DIRECTORY inside a qtfs mount shows
+                  rumount [-f] DIRECTORY
+                                   unmount it again, on the server
                   --help           print this help and exit
                   --version        print the version and exit
 

@@ -31,14 +31,17 @@ public final class Unmounter {
             throw new CommandFailedException(mp + " is not a qtfs mount (it is " + mount.fsType() + " from "
                     + mount.source() + ")");
         }
+        // the server's mounts below the export are qtfs mounts inside this one: only a detach takes the whole tree
+        boolean detach = lazy || table.mounts().stream()
+                .anyMatch(m -> m.isQtfs() && m.mountPoint().startsWith(mp) && !m.mountPoint().equals(mp));
         List<String> command = new ArrayList<>();
         if (isRoot()) {
             command.add("umount");
-            if (lazy) command.add("-l");
+            if (detach) command.add("-l");
         } else {
             command.add("fusermount3");
             command.add("-u");
-            if (lazy) command.add("-z");
+            if (detach) command.add("-z");
         }
         command.add(mp.toString());
         ExternalCommand.Result result = ExternalCommand.run(command, TIMEOUT);

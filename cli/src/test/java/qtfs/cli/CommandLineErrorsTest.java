@@ -32,10 +32,17 @@ class CommandLineErrorsTest {
     void qtfs() {
         String tryQtfs = "Try 'qtfs --help' for more information.";
         String tryMount = "Try 'qtfs mount --help' for more information.";
-        assertUsage(CommandRun.of(QtfsMain::run), "qtfs: missing command (mount or umount)", tryQtfs);
-        assertUsage(CommandRun.of(QtfsMain::run, "mnt"), "qtfs: unknown command 'mnt' (commands: mount, umount)",
+        assertUsage(CommandRun.of(QtfsMain::run), "qtfs: missing command (mount, umount, rmount or rumount)", tryQtfs);
+        assertUsage(CommandRun.of(QtfsMain::run, "mnt"), "qtfs: unknown command 'mnt' (commands: mount, umount, rmount, rumount)",
                 tryQtfs);
         assertUsage(CommandRun.of(QtfsMain::run, "--bogus"), "qtfs: unknown option '--bogus'", tryQtfs);
+        String tryRmount = "Try 'qtfs rmount --help' for more information.";
+        assertUsage(CommandRun.of(QtfsMain::run, "rmount", "tmpfs", "/mnt/x"),
+                "qtfs: rmount needs the file system type: -t TYPE", tryRmount);
+        assertUsage(CommandRun.of(QtfsMain::run, "rmount", "-t", "tmpfs", "/mnt/x"),
+                "qtfs: rmount needs SOURCE and DIRECTORY, got '/mnt/x'", tryRmount);
+        assertUsage(CommandRun.of(QtfsMain::run, "rumount"), "qtfs: rumount needs exactly one DIRECTORY, got nothing",
+                "Try 'qtfs rumount --help' for more information.");
         assertUsage(CommandRun.of(QtfsMain::run, "mount", "/srv"),
                 "qtfs: mount needs SERVER_PATH and MOUNTPOINT, got '/srv'", tryMount);
         assertUsage(CommandRun.of(QtfsMain::run, "mount", "-o", "server=unix:/s"),

@@ -34,10 +34,13 @@ public final class MountClient implements AutoCloseable {
 
     private final FuseSession session;
     private final RequestRelay relay;
+    /** The server's mounts below the export, shown as mounts of their own; null for such a mount itself. */
+    private final SubmountMirror submounts;
 
-    private MountClient(FuseSession session, RequestRelay relay) {
+    private MountClient(FuseSession session, RequestRelay relay, SubmountMirror submounts) {
         this.session = session;
         this.relay = relay;
+        this.submounts = submounts;
     }
 
     /**
@@ -50,6 +53,15 @@ public final class MountClient implements AutoCloseable {
 
     /** {@link #mount(ClientOptions)}, with what to do when the server goes away. */
     public static MountClient mount(ClientOptions options, Recovery recovery) throws MountException {
+        return mount(options, recovery, new SubmountMirror(options, recovery));
+    }
+
+    /** A mount of one of the server's mounts below an export ({@link SubmountMirror}): it mirrors none itself. */
+    static MountClient mountMirror(ClientOptions options, Recovery recovery) throws MountException {
+        return mount(options, recovery, null);
+    }
+
+    private static MountClient mount(ClientOptions options, Recovery recovery, SubmountMirror submounts) throws MountException {
         String what = options.serverPath() + " from " + options.server() + " on " + options.mountpoint();
         LocalProc localProc = null;
         if (options.procMode().enabled()) {
@@ -61,7 +73,7 @@ public final class MountClient implements AutoCloseable {
         }
         // hints about absent extended attributes live as long as cached attributes: none without caching
         Handshake handshake = new Handshake(Handshake.localIdentity("qtfs"),
-                options.attrTimeout().isZero() ? 0 : Features.NO_XATTRS_HINTS);
+                (options.attrTimeout().isZero() ? 0 : Features.NO_XATTRS_HINTS) | (submounts == null ? 0 : Features.SUBMOUNTS));
         List<ServerLink> links = new ArrayList<>();
         try {
             Connector connector = Connector.to(options.server(), options.tls());
@@ -70,6 +82,7 @@ public final class MountClient implements AutoCloseable {
             links.forEach(ServerLink::close);
             throw new MountException("cannot mount " + what + ": " + e.getMessage(), e);
         }
+        if (submounts != null) links.forEach(l -> l.onSubmounts(submounts::serverSays));
         RequestRelay relay = new RequestRelay(options, links, localProc);
         FuseSession session;
         try {
@@ -94,7 +107,8 @@ public final class MountClient implements AutoCloseable {
             throw new MountException("cannot mount " + what + ": interrupted", e);
         }
         LOG.log(System.Logger.Level.INFO, "mounted {0} ({1} of {2} connections up)", what, relay.linksUp(), options.connections());
-        return new MountClient(session, relay);
+        if (submounts != null) submounts.start();
+        return new MountClient(session, relay, submounts);
     }
 
     private static FuseMountOptions fuseOptions(ClientOptions o) {
@@ -112,6 +126,7 @@ public final class MountClient implements AutoCloseable {
     /** Unmounts (lazily, if busy) and disconnects from the server. */
     @Override
     public void close() {
+        if (submounts != null) submounts.close();
         session.close();
         relay.closeLinks();
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import qtfs.fuse.FuseSession;
 import qtfs.fuse.proto.InHeader;
@@ -36,6 +37,7 @@ import qtfs.wire.NoXattrs;
 import qtfs.wire.Ping;
 import qtfs.wire.ProtocolException;
 import qtfs.wire.Service;
+import qtfs.wire.Submounts;
 import qtfs.wire.Welcome;
 
 /**
@@ -117,6 +119,8 @@ final class ServerLink {
     private NotificationQueue notifications;
     private XattrAbsence xattrs;
     private Thread receiver;
+    /** Where SUBMOUNTS lists go; null when this link did not offer to take them. */
+    private volatile Consumer<List<String>> submounts;
     private ScheduledFuture<?> sweeper;
 
     private ServerLink(int index, Connector server, Handshake handshake, Recovery recovery, Greeted greeted) {
@@ -207,6 +211,11 @@ final class ServerLink {
      * each; notifications, and the replies that must follow them, go through {@code notifications};
      * hints about nodes without extended attributes go to {@code xattrs}.
      */
+    /** Hands the server's lists of mount points below the export to {@code listener}; call before attaching. */
+    void onSubmounts(Consumer<List<String>> listener) {
+        this.submounts = listener;
+    }
+
     void startReceiving(FuseSession fuse, ReleaseOrder releases, NotificationQueue notifications, XattrAbsence xattrs) {
         this.session = fuse;
         this.releases = releases;
@@ -353,6 +362,7 @@ final class ServerLink {
                     case FUSE_REPLY -> reply(g, h, f.payload());
                     case FUSE_NOTIFY -> notification(g, h, f.payload());
                     case NO_XATTRS -> noXattrs(g, h, f.payload());
+                    case SUBMOUNTS -> submounts(g, h, f.payload());
                     case ERROR -> error(h, Failure.decode(f.payload(), FrameType.ERROR));
                     case PING -> pong(g.connection, f);
                     case PONG -> Ping.decode(f.payload(), FrameType.PONG);
@@ -479,6 +489,14 @@ final class ServerLink {
         checkChannel(g, h);
         if (!g.xattrHints) throw new ProtocolException("NO_XATTRS frame, but that feature was not agreed");
         xattrs.learned(NoXattrs.decode(payload).nodeIds());
+    }
+
+    private void submounts(Generation g, FrameHeader h, ByteBuffer payload) throws ProtocolException {
+        checkChannel(g, h);
+        Consumer<List<String>> listener = submounts;
+        if (listener == null || (handshake.features() & Features.SUBMOUNTS) == 0)
+            throw new ProtocolException("SUBMOUNTS frame, but that feature was not agreed");
+        listener.accept(Submounts.decode(payload).paths());
     }
 
     /** Soft mount: the server has been away too long; what waits fails, and so does what comes until it is back. */

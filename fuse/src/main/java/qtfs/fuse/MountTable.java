@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import qtfs.sys.MountInfo;
+
 /**
  * Reads /proc/self/mountinfo. This never touches a mounted file system, so it is safe even
  * for the threads that serve one.
@@ -59,22 +61,6 @@ final class MountTable {
 
     /** The kernel writes space, tab, newline and backslash as {@code \ooo} octal escapes. */
     static String unescape(String field) {
-        if (field.indexOf('\\') < 0) return field;
-        byte[] in = field.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[in.length];
-        int n = 0;
-        for (int i = 0; i < in.length; i++) {
-            if (in[i] == '\\' && i + 3 < in.length && isOctal(in[i + 1]) && isOctal(in[i + 2]) && isOctal(in[i + 3])) {
-                out[n++] = (byte) (((in[i + 1] - '0') << 6) | ((in[i + 2] - '0') << 3) | (in[i + 3] - '0'));
-                i += 3;
-            } else {
-                out[n++] = in[i];
-            }
-        }
-        return new String(out, 0, n, StandardCharsets.UTF_8);
-    }
-
-    private static boolean isOctal(byte b) {
-        return b >= '0' && b <= '7';
+        return MountInfo.unescape(field);
     }
 }

@@ -6,4 +6,7 @@ public final class Features {
 
     /** The server may send NO_XATTRS frames on file-system connections. */
     public static final long NO_XATTRS_HINTS = 1;
+
+    /** The server may send SUBMOUNTS frames: the mount points below the export, for the client to mirror. */
+    public static final long SUBMOUNTS = 2;
 }

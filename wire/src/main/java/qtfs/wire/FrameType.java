@@ -3,7 +3,8 @@ package qtfs.wire;
 /** The frame types of protocol version 1 and their codes on the wire. */
 public enum FrameType {
     HELLO(1), WELCOME(2), REFUSE(3), ATTACH(4), ATTACHED(5), FUSE_REQUEST(6), FUSE_REPLY(7),
-    FUSE_NOTIFY(8), PING(9), PONG(10), ERROR(11), NO_XATTRS(12);
+    FUSE_NOTIFY(8), PING(9), PONG(10), ERROR(11), NO_XATTRS(12),
+    SUBMOUNTS(13);
 
     public final int code;
 
@@ -11,7 +12,7 @@ public enum FrameType {
         this.code = code;
     }
 
-    private static final FrameType[] BY_CODE = new FrameType[13];
+    private static final FrameType[] BY_CODE = new FrameType[14];
 
     static {
         for (FrameType t : values()) BY_CODE[t.code] = t;

@@ -59,7 +59,7 @@ class FrameHeaderTest {
 
     @Test
     void rejectsUnknownTypes() {
-        for (int type : new int[] {0, 13, 0xffff}) {
+        for (int type : new int[] {0, 14, 0xffff}) {
             var e = assertThrows(ProtocolException.class, () -> FrameHeader.decode(header(24, type, 0, 0, 0, 0), MAX));
             assertEquals("unknown frame type " + type, e.getMessage());
         }
@@ -98,7 +98,7 @@ class FrameHeaderTest {
     @Test
     void everyTypeHasItsDocumentedCode() throws Exception {
         String[] names = {null, "HELLO", "WELCOME", "REFUSE", "ATTACH", "ATTACHED", "FUSE_REQUEST", "FUSE_REPLY",
-            "FUSE_NOTIFY", "PING", "PONG", "ERROR", "NO_XATTRS"};
+            "FUSE_NOTIFY", "PING", "PONG", "ERROR", "NO_XATTRS", "SUBMOUNTS"};
         for (int code = 1; code < names.length; code++) assertEquals(names[code], FrameType.of(code).name());
         assertEquals(names.length - 1, FrameType.values().length);
     }

@@ -31,7 +31,10 @@ public enum HostTool {
     GCC("gcc", "gcc"),
     MAKE("make", "make"),
     AR("ar", "binutils"),
-    BINDFS("bindfs", "bindfs");
+    BINDFS("bindfs", "bindfs"),
+    DF("df", "coreutils"),
+    LSATTR("lsattr", "e2fsprogs"),
+    CHATTR("chattr", "e2fsprogs");
 
     /** Where Debian packages install programs; also the PATH given to every command the tests run. */
     public static final List<Path> SYSTEM_DIRS = List.of(Path.of("/usr/local/sbin"), Path.of("/usr/local/bin"),

@@ -25,6 +25,8 @@ public final class QtfsFixture extends MountFixture {
     private DaemonProcess server;
     private Path socket;
     private Path whitelist;
+    /** Directories (relative to each export) where clients may mount on the server. */
+    private List<String> remoteMountDirs = List.of();
 
     private QtfsFixture(int exportCount, Duration attributeTimeout) {
         this.exportCount = exportCount;
@@ -39,6 +41,15 @@ public final class QtfsFixture extends MountFixture {
     /** Several exports, each mounted on its own mount point by its own client. */
     public static QtfsFixture exports(int count) {
         return new QtfsFixture(count, Duration.ofSeconds(1));
+    }
+
+    /**
+     * Lets clients mount on the server (qtfs rmount) in these directories of each export:
+     * they are created and named in [Mount]. Call before the fixture starts.
+     */
+    public QtfsFixture allowingRemoteMountsIn(String... relativeDirs) {
+        remoteMountDirs = List.of(relativeDirs);
+        return this;
     }
 
     /** One mount of qtfs, as a {@link MountedFileSystem}. */
@@ -69,7 +80,11 @@ public final class QtfsFixture extends MountFixture {
             exports.add(scratch.newDirectory("export-" + i));
         }
         socket = scratch.path().resolve("qtfsd.sock");
-        whitelist = writeWhitelist(scratch.path().resolve("whitelist"), exports);
+        List<Path> mountDirs = new ArrayList<>(exports);
+        for (Path export : exports) {
+            for (String dir : remoteMountDirs) mountDirs.add(ScratchDir.makeDirectory(export.resolve(dir)));
+        }
+        whitelist = writeWhitelist(scratch.path().resolve("whitelist"), exports, mountDirs);
         Path runDir = scratch.newDirectory("run");
         server = startDaemon("qtfsd", java(DAEMON_MAIN, "--listen", "unix:" + socket, "--whitelist",
                 whitelist.toString(), "--run-dir", runDir.toString()));
@@ -87,10 +102,16 @@ public final class QtfsFixture extends MountFixture {
 
     /** [Section] Path=a;b for every section, so that nothing on the exports is refused. */
     public static Path writeWhitelist(Path file, List<Path> exports) {
-        String paths = exports.stream().map(Path::toString).collect(Collectors.joining(";"));
+        return writeWhitelist(file, exports, exports);
+    }
+
+    /** [Section] Path=a;b for every section, so that nothing on the exports is refused; [Mount] also names {@code mountDirs}. */
+    private static Path writeWhitelist(Path file, List<Path> exports, List<Path> mountDirs) {
         StringBuilder text = new StringBuilder();
         for (Section section : Section.values()) {
-            text.append('[').append(section.title).append("]\nPath=").append(paths).append("\n\n");
+            List<Path> paths = section == Section.MOUNT ? mountDirs : exports;
+            text.append('[').append(section.title).append("]\nPath=")
+                    .append(paths.stream().map(Path::toString).collect(Collectors.joining(";"))).append("\n\n");
         }
         try {
             return Files.writeString(file, text);

@@ -7,6 +7,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,7 @@ import qtfs.wire.NoXattrs;
 import qtfs.wire.Hello;
 import qtfs.wire.ProtocolException;
 import qtfs.wire.Service;
+import qtfs.wire.Submounts;
 
 /**
  * qtfsd's end of one client connection, run by its own reader thread: handshake, ATTACH,
@@ -59,13 +62,16 @@ final class ClientConnection implements Runnable {
     private ConnectionBudget budget;
     /** "connection #3 (peer), client 'dpu1'", for log lines about limits. */
     private String client;
-    private MountSession session;
+    private volatile MountSession session;
     /** Why the daemon closed this connection itself, if it did. */
     private volatile String closedBecause;
     /** Reply buffer for the requests this reader serves itself; allocated with the first one. */
     private MemorySegment inlineReply;
     /** Whether the client takes NO_XATTRS frames (agreed in the handshake). */
     private boolean xattrHintsAgreed;
+    /** Whether the client takes SUBMOUNTS frames, and the list it was sent last. */
+    private boolean submountsAgreed;
+    private List<String> submountsSent;
     private final XattrHints inlineHints = new XattrHints();
     private volatile Thread thread;
     private volatile Heartbeat heartbeat;
@@ -98,6 +104,7 @@ final class ClientConnection implements Runnable {
             connection = incoming.establish();
             Hello hello = daemon.handshake().accept(connection, Set.of(Service.FS));
             xattrHintsAgreed = (hello.features() & daemon.handshake().features() & Features.NO_XATTRS_HINTS) != 0;
+            submountsAgreed = (hello.features() & daemon.handshake().features() & Features.SUBMOUNTS) != 0;
             LOG.log(System.Logger.Level.INFO, "{0}: client ''{1}'', authenticated as {2}", name(), Handshake.printable(hello.identity()),
                     connection.identity());
             client = name() + ", client '" + Handshake.printable(hello.identity()) + "'";
@@ -165,6 +172,7 @@ final class ClientConnection implements Runnable {
             session = s;
             connection.send(FrameType.ATTACHED, s.mountId, requestId, new Attached(s.token).encode());
             LOG.log(System.Logger.Level.INFO, "{0} attached to {1} ({2})", name(), s, request.token() == 0 ? "new session" : "joined");
+            mountTableChanged(daemon.mountTable());
         } catch (AttachRefusedException e) {
             LOG.log(System.Logger.Level.WARNING, "{0}: attach refused: {1}", name(), e.getMessage());
             connection.send(FrameType.ERROR, 0, requestId, new Failure(e.errno, e.getMessage()).encode());
@@ -308,6 +316,29 @@ final class ClientConnection implements Runnable {
         if (xattrHintsAgreed) sendHints(connection, session.mountId, requestId, inlineHints);
         connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, inlineReply.asSlice(0, length).asByteBuffer());
         return true;
+    }
+
+    /**
+     * Tells the client which mount points lie below its export now, if that changed since it
+     * was last told; its kernel first forgets the names where mounts came or went.
+     */
+    synchronized void mountTableChanged(String table) {
+        MountSession s = session;
+        if (!submountsAgreed || s == null) return;
+        List<String> below = MountWatcher.below(s.fs.exportPath(), table);
+        List<String> now = below.size() > Submounts.MAX_PATHS ? below.subList(0, Submounts.MAX_PATHS) : below;
+        List<String> before = submountsSent == null ? List.of() : submountsSent;
+        if (now.equals(submountsSent)) return;
+        List<String> changed = new ArrayList<>(now);
+        changed.removeAll(before);
+        before.stream().filter(p -> !now.contains(p)).forEach(changed::add);
+        s.fs.forgetNames(changed, this::notifyClient);
+        try {
+            connection.send(FrameType.SUBMOUNTS, s.mountId, 0, new Submounts(now).encode());
+            submountsSent = List.copyOf(now);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.DEBUG, "mount list for {0} not sent: {1}", name(), e.getMessage());
+        }
     }
 
     /** Sent before the reply, on this connection, so that the client applies it first. */

@@ -36,12 +36,13 @@ final class InlineRequests {
                  SYMLINK, MKNOD, MKDIR, UNLINK, RMDIR, RENAME, RENAME2, LINK,
                  OPEN, CREATE, TMPFILE, FLUSH, RELEASE, OPENDIR, RELEASEDIR,
                  SETXATTR, REMOVEXATTR, GETLK, SETLK, LSEEK,
-                 INTERRUPT, NOTIFY_REPLY, DESTROY, IOCTL, INIT, POLL, BMAP, SETUPMAPPING, REMOVEMAPPING -> true;
+                 INTERRUPT, NOTIFY_REPLY, DESTROY, INIT, POLL, BMAP, SETUPMAPPING, REMOVEMAPPING -> true;
             // answers as large as the kernel asks for: only when they fit
             case READDIR, READDIRPLUS -> body.byteSize() >= ReadIn.SIZE && fits(ReadIn.size(body));
             case GETXATTR, LISTXATTR -> body.byteSize() >= XattrIn.GETXATTR_SIZE && fits(XattrIn.getSize(body));
             case READ -> body.byteSize() >= ReadIn.SIZE && fits(ReadIn.size(body)) && fs.readsFromDisk(request);
-            case WRITE, FSYNC, FSYNCDIR, FALLOCATE, COPY_FILE_RANGE, SYNCFS, SETLKW -> false;
+            // a mount may read a disk for long
+            case WRITE, FSYNC, FSYNCDIR, FALLOCATE, COPY_FILE_RANGE, SYNCFS, SETLKW, IOCTL -> false;
         };
     }
 

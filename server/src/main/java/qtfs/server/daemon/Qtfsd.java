@@ -51,7 +51,8 @@ public final class Qtfsd implements AutoCloseable {
     private final InstanceLock lock;
     private final List<Listener> listeners;
     private final MountSessions sessions;
-    private final Handshake handshake = new Handshake(Handshake.localIdentity("qtfsd"), Features.NO_XATTRS_HINTS);
+    private final Handshake handshake = new Handshake(Handshake.localIdentity("qtfsd"),
+            Features.NO_XATTRS_HINTS | Features.SUBMOUNTS);
     private final ExecutorService workers;
     private final ThreadPoolExecutor lockWaiters;
     private final RequestBuffers requestBuffers;
@@ -63,6 +64,7 @@ public final class Qtfsd implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ScheduledExecutorService sendWatchdog;
     private volatile boolean closing;
+    private final MountWatcher mountWatcher;
 
     private Qtfsd(QtfsdConfig config, Liveness liveness, Whitelist whitelist, InstanceLock lock, List<Listener> listeners,
                   Duration sendTimeout) {
@@ -75,6 +77,7 @@ public final class Qtfsd implements AutoCloseable {
         this.lockWaiters = new ThreadPoolExecutor(0, MAX_LOCK_WAITERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 ReplyThread.factory("qtfsd-lockwait-", config.maxFrameSize()));
         this.requestBuffers = new RequestBuffers(config.maxFrameSize(), 2 * config.workerThreads() + 4);
+        this.mountWatcher = MountWatcher.start(table -> connections.forEach(c -> c.mountTableChanged(table)));
         this.sendWatchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("qtfsd-send-watchdog").daemon().factory());
         long timeoutNanos = sendTimeout.toNanos();
         long period = Math.max(10, Math.min(1000, sendTimeout.toMillis() / 4));
@@ -234,6 +237,11 @@ public final class Qtfsd implements AutoCloseable {
         return handshake;
     }
 
+    /** The server's mount table as last read (for the SUBMOUNTS of a newly attached client). */
+    String mountTable() {
+        return mountWatcher.table();
+    }
+
     MountSessions sessions() {
         return sessions;
     }
@@ -275,6 +283,7 @@ public final class Qtfsd implements AutoCloseable {
         try {
             listeners.forEach(Listener::close);
             sendWatchdog.shutdownNow();
+            mountWatcher.close();
             joinAll(acceptThreads);
             List<ClientConnection> open = List.copyOf(connections);
             open.forEach(ClientConnection::close);

@@ -33,6 +33,15 @@ final class AccessPolicy {
         }
     }
 
+    /** Answers EACCES (and logs) unless a client of {@code exportPath} may mount or unmount on {@code target}. */
+    void requireRemoteMount(String exportPath, ServerPaths.Location target) throws FuseError {
+        if (target.truncated() || !whitelist.allowsRemoteMount(exportPath, target.path())) {
+            LOG.log(Level.INFO, () -> "denied a remote mount on " + target.describe() + ": not under a [Mount] path inside "
+                    + exportPath);
+            throw new FuseError(Errno.EACCES, "not under a [Mount] path inside the export");
+        }
+    }
+
     /** The same for the inode itself. */
     void require(Opcode op, Inode inode, Section... sections) throws FuseError, ErrnoException {
         require(op, ServerPaths.of(inode), sections);

@@ -5,10 +5,12 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.InterruptIn;
 import qtfs.fuse.proto.InitParams;
+import qtfs.fuse.proto.Notify;
 import qtfs.fuse.proto.Opcode;
 import qtfs.fuse.proto.OutHeader;
 import qtfs.fuse.proto.ReadIn;
@@ -17,6 +19,7 @@ import qtfs.sys.Arch;
 import qtfs.sys.Errno;
 import qtfs.sys.ErrnoException;
 import qtfs.sys.FileIo;
+import qtfs.sys.NativeStrings;
 import qtfs.sys.OpenFlags;
 import qtfs.sys.ProcSelf;
 import qtfs.sys.Statx;
@@ -49,6 +52,7 @@ public final class FileSystemSession implements AutoCloseable {
     private final DirOps dirOps;
     private final XattrOps xattrOps;
     private final LockOps lockOps;
+    private final IoctlOps ioctlOps;
     private volatile boolean closed;
 
     private FileSystemSession(String exportPath, int rootFd, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
@@ -56,7 +60,8 @@ public final class FileSystemSession implements AutoCloseable {
         this.exportPath = exportPath;
         this.inodes = new InodeStore(rootFd, budget);
         this.handles = new HandleTable();
-        FsContext fs = new FsContext(inodes, handles, new Lookups(inodes), new AccessPolicy(whitelist),
+        AccessPolicy policy = new AccessPolicy(whitelist);
+        FsContext fs = new FsContext(inodes, handles, new Lookups(inodes), policy,
                 new Replies(cacheTimes), new ClientOpenFlags(clientArch, init), init);
         this.nodeOps = new NodeOps(fs);
         this.nameOps = new NameOps(fs);
@@ -64,6 +69,7 @@ public final class FileSystemSession implements AutoCloseable {
         this.dirOps = new DirOps(fs);
         this.xattrOps = new XattrOps(fs);
         this.lockOps = new LockOps(interrupts, new LockRevalidation(inodes));
+        this.ioctlOps = new IoctlOps(fs, new RemoteMounts(exportPath, policy));
     }
 
     /** Serves {@code exportPath} with default cache times, for a client of this machine's architecture. */
@@ -294,7 +300,7 @@ public final class FileSystemSession implements AutoCloseable {
             }
             case NOTIFY_REPLY -> 0;
             case DESTROY -> r.ok(0);
-            case IOCTL -> r.error(Errno.ENOTTY);
+            case IOCTL -> ioctlOps.ioctl(r);
             case INIT, POLL, BMAP, SETUPMAPPING, REMOVEMAPPING -> r.error(Errno.ENOSYS);
         };
     }
@@ -325,6 +331,40 @@ public final class FileSystemSession implements AutoCloseable {
         if (InHeader.opcode(request) != Opcode.READ.code || request.byteSize() < InHeader.SIZE + ReadIn.SIZE) return false;
         OpenFile f = handles.peek(ReadIn.fh(request.asSlice(InHeader.SIZE)));
         return f != null && f.inode.type == Statx.S_IFREG && !f.inode.volatileContent;
+    }
+
+    /**
+     * Tells the client's kernel, through {@code notifications}, to look up again the names at
+     * {@code paths} (relative to the export) whose directories it knows: where a mount
+     * appeared or went, the name now leads elsewhere. Call on a platform thread acting as the
+     * daemon (never switched to a caller).
+     */
+    public void forgetNames(List<String> paths, NotificationSink notifications) {
+        if (closed) return;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment m = arena.allocate(Notify.INVAL_ENTRY_HEADER_SIZE + Name.NAME_MAX + 1, 8);
+            for (String path : paths) {
+                int slash = path.lastIndexOf('/');
+                byte[] name = path.substring(slash + 1).getBytes(StandardCharsets.UTF_8);
+                if (name.length > Name.NAME_MAX) continue;
+                long dir = slash < 0 ? InodeStore.ROOT_ID : knownDirectory(arena, path.substring(0, slash));
+                if (dir != 0) notifications.send(m.asSlice(0, Notify.invalEntry(m, dir, name)));
+            }
+        }
+    }
+
+    /** The node id of directory {@code path} (relative to the export) if the client knows it, else 0. */
+    private long knownDirectory(Arena arena, String path) {
+        Inode root = inodes.acquire(InodeStore.ROOT_ID);
+        if (root == null) return 0;
+        try {
+            Statx st = Statx.at(root.fd(), NativeStrings.cString(arena, path), OpenFlags.AT_SYMLINK_NOFOLLOW);
+            return st.isDirectory() ? inodes.nodeIdOf(new InodeKey(st.dev(), st.ino())) : 0;
+        } catch (ErrnoException e) {
+            return 0;
+        } finally {
+            root.release();
+        }
     }
 
     /** Open file and directory handles. */

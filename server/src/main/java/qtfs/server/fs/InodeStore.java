@@ -40,6 +40,12 @@ final class InodeStore {
         return root;
     }
 
+    /** The node id the client knows the inode {@code key} by, or 0 when it knows none. */
+    long nodeIdOf(InodeKey key) {
+        Inode inode = byKey.get(key);
+        return inode == null ? 0 : inode.nodeId;
+    }
+
     /** The inode with {@code nodeId}, with a use taken (the caller releases it), or null. */
     Inode acquire(long nodeId) {
         Inode inode = byId.get(nodeId);

@@ -139,6 +139,18 @@ public final class Whitelist {
     }
 
     /**
+     * Whether a client of {@code exportPath} may mount or unmount on {@code canonicalPath}: a
+     * [Mount] entry strictly inside the export must cover it. The entry that lets a client
+     * mount the export itself does not let it mount inside it; the directories where it may
+     * are named on their own.
+     */
+    public boolean allowsRemoteMount(String exportPath, String canonicalPath) {
+        for (String entry : paths(Section.MOUNT))
+            if (!entry.equals(exportPath) && covers(exportPath, entry) && covers(entry, canonicalPath)) return true;
+        return false;
+    }
+
+    /**
      * Refuses a whitelist that exports nothing: qtfsd does not start without a [Mount] entry,
      * so that a missing or empty file does not silently serve nothing (or everything).
      */

@@ -155,6 +155,16 @@ class WhitelistGateTest {
     }
 
     @Test
+    void settingFileFlagsNeedsSetattrReadingThemNothing() throws Exception {
+        start(Section.OPEN, Section.READ);
+        long f = closedFile();
+        long fh = d.open(f, OpenFlags.O_RDONLY).fh();
+        d.call(Opcode.IOCTL, f, new RequestBody().u64(fh).u32(0).u32(qtfs.sys.Ioctls.FS_IOC_GETFLAGS).u64(0).u32(0).u32(4)).ok();
+        assertDenied(d.call(Opcode.IOCTL, f, new RequestBody().u64(fh).u32(0).u32(qtfs.sys.Ioctls.FS_IOC_SETFLAGS).u64(0)
+                .u32(4).u32(0).u32(0x20 /* FS_APPEND_FL */)), "IOCTL", d.export.resolve("closed/file").toString(), Section.SETATTR);
+    }
+
+    @Test
     void attributeChangesNeedSetattrAndSizeAlsoWrite() throws Exception {
         start(Section.SETATTR);
         long f = closedFile();

@@ -115,4 +115,16 @@ class WhitelistTest {
         for (Section s : Section.values()) assertTrue(wl.allows(s, "/" + s.title + "/x"), s.title);
         assertEquals(text.toString(), wl.toString());
     }
+
+    @Test
+    void remoteMountsNeedAnEntryStrictlyInsideTheExport() throws WhitelistException {
+        Whitelist wl = parse("[Mount]\nPath=/srv/share;/srv/share/mnt;/srv/other\n");
+        assertTrue(wl.allowsRemoteMount("/srv/share", "/srv/share/mnt"));
+        assertTrue(wl.allowsRemoteMount("/srv/share", "/srv/share/mnt/a/b"));
+        assertFalse(wl.allowsRemoteMount("/srv/share", "/srv/share/elsewhere"), "the export's own entry does not allow it");
+        assertFalse(wl.allowsRemoteMount("/srv/share", "/srv/share"));
+        assertFalse(wl.allowsRemoteMount("/srv/share", "/srv/share/mntx"));
+        assertFalse(wl.allowsRemoteMount("/srv/other", "/srv/other/x"));
+        assertFalse(wl.allowsRemoteMount("/srv/share/mnt", "/srv/share/mnt/x"), "an entry above the export does not count");
+    }
 }
