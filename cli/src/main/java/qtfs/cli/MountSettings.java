@@ -68,6 +68,8 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
             new Option("soft", null, "while the server is lost, requests fail with EIO after timeo seconds"),
             new Option("timeo", "SECS", "how long requests of a soft mount wait for a lost server (default: "
                     + seconds(Recovery.DEFAULT_TIMEOUT) + ")"),
+            new Option("fifo", "MODE", "stream: FIFOs on the server connect processes on both sides, opened, read, written and "
+                    + "polled on the server (the default); local: FIFOs are local special files of this host"),
             new Option("log_level", "LEVEL", "ERROR, WARN, INFO or DEBUG (default: INFO)"),
             new Option("log", "FILE", "log file of a background mount (default: /run/qtfs/mount-MOUNTPOINT.log)"));
 
@@ -124,6 +126,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         Duration timeo = Recovery.DEFAULT_TIMEOUT;
         Path cert = null;
         boolean insecure = false;
+        boolean localFifos = false;
         for (String text : optionTexts) {
             for (MountOptionList.Item item : MountOptionList.parse(text)) {
                 String what = "mount option '" + item.key() + "'";
@@ -147,6 +150,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
                     case "log" -> log = QtfsdArguments.path(what, value(item), null).toAbsolutePath();
                     case "cert" -> cert = QtfsdArguments.path(what, value(item), null).toAbsolutePath();
                     case "insecure" -> insecure = flag(item, true);
+                    case "fifo" -> localFifos = fifoMode(what, value(item));
                     default -> {
                         if (INHERENT_OPTIONS.contains(item.key()) && item.value() == null) continue;
                         if (strictness != Strictness.STRICT && isMountGeneric(item.key())) continue;
@@ -175,7 +179,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         }
         ClientTls tls = tls(server, cert, insecure, warnings);
         return new MountSettings(new ClientOptions(server, serverPath, mp, conns, threads, attr, entry,
-                allowOther, readOnly, tls), level, Optional.ofNullable(log), new Recovery(heartbeat, hard, timeo));
+                allowOther, readOnly, tls, localFifos), level, Optional.ofNullable(log), new Recovery(heartbeat, hard, timeo));
     }
 
     /**
@@ -219,6 +223,15 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         return item.value();
     }
 
+    /** fifo=local (true) or fifo=stream (false). */
+    private static boolean fifoMode(String what, String value) throws UsageException {
+        return switch (value) {
+            case "local" -> true;
+            case "stream" -> false;
+            default -> throw new UsageException(what + ": 'stream' or 'local', not '" + value + "'");
+        };
+    }
+
     private static boolean flag(MountOptionList.Item item, boolean result) throws UsageException {
         if (item.value() != null) {
             throw new UsageException("mount option '" + item.key() + "' takes no value (found '" + item + "')");
@@ -240,6 +253,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         items.add("heartbeat=" + seconds(recovery.heartbeat()));
         items.add(recovery.hard() ? "hard" : "soft");
         items.add("timeo=" + seconds(recovery.timeout()));
+        items.add("fifo=" + (client.localFifos() ? "local" : "stream"));
         items.add("log_level=" + logLevel);
         logFile.ifPresent(f -> items.add("log=" + f));
         return String.join(",", items);

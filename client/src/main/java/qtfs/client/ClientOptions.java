@@ -19,9 +19,10 @@ import qtfs.transport.ClientTls;
  * @param allowOther   let users other than the mounting one use the mount
  * @param readOnly     mount read-only
  * @param tls          for a TCP server: the TLS credential to present, or plain TCP when insecure
+ * @param localFifos   FIFOs stay local special files of the client (fifo=local) instead of stream files served by the server
  */
 public record ClientOptions(Address server, String serverPath, Path mountpoint, int connections, int fuseThreads,
-        Duration attrTimeout, Duration entryTimeout, boolean allowOther, boolean readOnly, ClientTls tls) {
+        Duration attrTimeout, Duration entryTimeout, boolean allowOther, boolean readOnly, ClientTls tls, boolean localFifos) {
     public static final int DEFAULT_CONNECTIONS = 4;
     public static final int DEFAULT_FUSE_THREADS = 4;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
@@ -40,6 +41,12 @@ public record ClientOptions(Address server, String serverPath, Path mountpoint, 
         if (attrTimeout == null || attrTimeout.isNegative()) throw new IllegalArgumentException("attr_timeout must not be negative: " + attrTimeout);
         if (entryTimeout == null || entryTimeout.isNegative()) throw new IllegalArgumentException("entry_timeout must not be negative: " + entryTimeout);
         if (tls == null) throw new IllegalArgumentException("TLS settings missing");
+    }
+
+    /** FIFOs as stream files. */
+    public ClientOptions(Address server, String serverPath, Path mountpoint, int connections, int fuseThreads,
+            Duration attrTimeout, Duration entryTimeout, boolean allowOther, boolean readOnly, ClientTls tls) {
+        this(server, serverPath, mountpoint, connections, fuseThreads, attrTimeout, entryTimeout, allowOther, readOnly, tls, false);
     }
 
     /** With TLS from {@link ClientTls#DEFAULT_CREDENTIAL} for a TCP server. */

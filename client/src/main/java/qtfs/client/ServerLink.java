@@ -73,15 +73,19 @@ final class ServerLink {
         final byte[] request;
         final boolean takesLock;
         final long queuedAt = System.nanoTime();
+        /** It may wait for a process at the other end of a FIFO: timed from its last sending, not from queuedAt. */
+        final boolean mayWaitForPeer;
+        volatile long sentAt = queuedAt;
         /** It was waiting when a connection failed: a soft mount fails it once it waited the time-out. */
         volatile boolean interrupted;
         /** The connection generation it was last sent on (0: never sent); whoever moves it sends. */
         final AtomicInteger sentOn = new AtomicInteger();
 
-        Pending(ByteBuffer prefix, MemorySegment request, boolean takesLock) {
+        Pending(ByteBuffer prefix, MemorySegment request, boolean takesLock, boolean mayWaitForPeer) {
             this.prefix = ByteBuffer.allocate(prefix.remaining()).put(prefix.duplicate()).flip();
             this.request = request.toArray(ValueLayout.JAVA_BYTE);
             this.takesLock = takesLock;
+            this.mayWaitForPeer = mayWaitForPeer;
         }
     }
 
@@ -106,6 +110,7 @@ final class ServerLink {
     private ReleaseOrder releases;
     private NotificationQueue notifications;
     private XattrAbsence xattrs;
+    private StreamFiles streams;
     private Thread receiver;
     private ScheduledFuture<?> sweeper;
 
@@ -197,8 +202,10 @@ final class ServerLink {
      * each; notifications, and the replies that must follow them, go through {@code notifications};
      * hints about nodes without extended attributes go to {@code xattrs}.
      */
-    void startReceiving(FuseSession fuse, ReleaseOrder releases, NotificationQueue notifications, XattrAbsence xattrs) {
+    void startReceiving(FuseSession fuse, ReleaseOrder releases, NotificationQueue notifications, XattrAbsence xattrs,
+                        StreamFiles streams) {
         this.session = fuse;
+        this.streams = streams;
         this.releases = releases;
         this.notifications = notifications;
         this.xattrs = xattrs;
@@ -217,13 +224,16 @@ final class ServerLink {
     /**
      * Soft mount: a request that has waited the time-out and saw a connection fail meanwhile
      * fails with EIO, even if the link came back (a request that breaks the connection each
-     * time it is sent would otherwise be sent for ever).
+     * time it is sent would otherwise be sent for ever). A request that may wait for the other
+     * end of a FIFO for good (see {@link StreamFiles#mayWaitForPeer}) is timed from its last
+     * sending instead: once the server has it again, its waiting is legitimate.
      */
     private void failOverdue() {
         long now = System.nanoTime();
         for (Map.Entry<Long, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
-            if (p.interrupted && now - p.queuedAt >= recovery.timeout().toNanos() && pending.remove(e.getKey(), p)) {
+            long since = p.mayWaitForPeer ? p.sentAt : p.queuedAt;
+            if (p.interrupted && now - since >= recovery.timeout().toNanos() && pending.remove(e.getKey(), p)) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: request {1} not answered within {2} (soft mount): failed with EIO", name,
                         Long.toUnsignedString(e.getKey()), Deadline.describe(recovery.timeout()));
                 answerError(e.getKey(), Errno.EIO);
@@ -263,7 +273,8 @@ final class ServerLink {
             return true;
         }
         int opcode = InHeader.opcode(request);
-        Pending p = new Pending(prefix, request, opcode == Opcode.SETLK.code || opcode == Opcode.SETLKW.code);
+        Pending p = new Pending(prefix, request, opcode == Opcode.SETLK.code || opcode == Opcode.SETLKW.code,
+                streams.mayWaitForPeer(request));
         pending.put(unique, p);
         if (state == State.GAVE_UP || state == State.STALE || state == State.CLOSED) {
             // the link gave up after the check: whoever removes the request answers it
@@ -277,6 +288,7 @@ final class ServerLink {
     }
 
     private void send(Generation g, long unique, Pending p) {
+        p.sentAt = System.nanoTime();
         send(g, unique, p.prefix.duplicate(), ByteBuffer.wrap(p.request));
     }
 
@@ -478,6 +490,7 @@ final class ServerLink {
             return;
         }
         releases.answered(unique);
+        streams.answered(p.request, payload);
         if (p.takesLock) notifications.add(payload);
         else session.reply(MemorySegment.ofBuffer(payload));
     }

@@ -64,6 +64,8 @@ final class ClientConnection implements Runnable {
     private MemorySegment inlineReply;
     /** Whether the client takes NO_XATTRS frames (agreed in the handshake). */
     private boolean xattrHintsAgreed;
+    /** Whether the client takes FIFOs as stream files (agreed in the handshake). */
+    private boolean fifoStreamsAgreed;
     private final XattrHints inlineHints = new XattrHints();
     private volatile Thread thread;
     private volatile Heartbeat heartbeat;
@@ -96,6 +98,7 @@ final class ClientConnection implements Runnable {
             connection = incoming.establish();
             Hello hello = daemon.handshake().accept(connection, Set.of(Service.FS));
             xattrHintsAgreed = (hello.features() & daemon.handshake().features() & Features.NO_XATTRS_HINTS) != 0;
+            fifoStreamsAgreed = (hello.features() & daemon.handshake().features() & Features.FIFO_STREAMS) != 0;
             LOG.log(System.Logger.Level.INFO, "{0}: client ''{1}'', authenticated as {2}", name(), Handshake.printable(hello.identity()),
                     connection.identity());
             awaitAttach();
@@ -125,7 +128,10 @@ final class ClientConnection implements Runnable {
                 level = System.Logger.Level.WARNING;
             }
             incoming.close();
-            if (session != null) session.leave();
+            if (session != null) {
+                session.notifier.disconnected(connection);
+                session.leave();
+            }
             daemon.connectionEnded(this);
             LOG.log(level, "{0} closed: {1}", name(), reason);
         }
@@ -157,8 +163,9 @@ final class ClientConnection implements Runnable {
 
     private void attach(long requestId, Attach request) throws IOException {
         try {
-            MountSession s = daemon.sessions().attach(request);
+            MountSession s = daemon.sessions().attach(request, fifoStreamsAgreed);
             session = s;
+            s.notifier.connected(connection);
             connection.send(FrameType.ATTACHED, s.mountId, requestId, new Attached(s.token).encode());
             LOG.log(System.Logger.Level.INFO, "{0} attached to {1} ({2})", name(), s, request.token() == 0 ? "new session" : "joined");
         } catch (AttachRefusedException e) {
@@ -221,7 +228,9 @@ final class ClientConnection implements Runnable {
             return;
         }
         MemorySegment message = MemorySegment.ofBuffer(request);
-        if (InlineRequests.servedByReader(message, session.fs) && servedHere(h.requestId(), unique, message, groups)) return;
+        // a FIFO request may wait for the other end for good: never on the reader, nor on a worker
+        boolean peerWait = session.fs.waitsForPeer(message);
+        if (!peerWait && InlineRequests.servedByReader(message, session.fs) && servedHere(h.requestId(), unique, message, groups)) return;
         inFlight.acquire();
         RequestBuffers.Lease buffer;
         try {
@@ -232,13 +241,15 @@ final class ClientConnection implements Runnable {
         }
         MemorySegment.copy(MemorySegment.ofBuffer(request), 0, buffer.request(), 0, request.remaining());
         boolean lockWait = opcode == Opcode.SETLKW.code;
-        session.begin(unique, lockWait);
-        FsRequest job = new FsRequest(session, connection, h.requestId(), unique, lockWait, groups, buffer, daemon.requestBuffers(), inFlight,
-                xattrHintsAgreed);
+        session.begin(unique, lockWait || peerWait);
+        FsRequest job = new FsRequest(session, connection, h.requestId(), unique, lockWait || peerWait, groups, buffer,
+                daemon.requestBuffers(), inFlight, xattrHintsAgreed);
         try {
-            (lockWait ? daemon.lockWaiters() : daemon.workers()).execute(job);
+            (lockWait ? daemon.lockWaiters() : peerWait ? daemon.fifoWaiters() : daemon.workers()).execute(job);
         } catch (RejectedExecutionException e) {
-            job.rejectWith(lockWait ? Errno.ENOLCK : Errno.EIO);
+            if (peerWait) LOG.log(System.Logger.Level.WARNING, "{0}: {1} FIFO requests are waiting already (the most qtfsd serves "
+                    + "at once); answered EAGAIN", name(), Qtfsd.MAX_FIFO_WAITERS);
+            job.rejectWith(lockWait ? Errno.ENOLCK : peerWait ? Errno.EAGAIN : Errno.EIO);
         }
     }
 
