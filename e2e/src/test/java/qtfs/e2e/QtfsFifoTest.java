@@ -226,10 +226,10 @@ class QtfsFifoTest {
         assertHas(lines, "read b'hello world' then EOF exit 0");
         CommandResult serverWriter = Command.of(HostTool.PYTHON3.path(), "-c", """
                 import os, subprocess, sys, time
-                r = subprocess.Popen([sys.executable, "-c", "import os; os.open(%r, os.O_RDONLY)"])
+                r = subprocess.Popen([sys.executable, "-c", "import os; os.open('%s', os.O_RDONLY)"])
                 time.sleep(0.5)
                 try:
-                    os.open(%r, os.O_WRONLY | os.O_NONBLOCK); print("server writer: opened")
+                    os.open('%s', os.O_WRONLY | os.O_NONBLOCK); print("server writer: opened")
                 except OSError as e:
                     print("server writer:", e.strerror)
                 r.kill()
