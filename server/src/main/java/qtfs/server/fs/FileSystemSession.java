@@ -108,8 +108,8 @@ public final class FileSystemSession implements AutoCloseable {
         return open(exportPath, whitelist, init, cacheTimes, clientArch, budget, false);
     }
 
-    private static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
-                                          Arch clientArch, DescriptorBudget budget, boolean fifoStreams) throws ErrnoException {
+    static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
+                                  Arch clientArch, DescriptorBudget budget, boolean fifoStreams) throws ErrnoException {
         if (init.major() != 7 || init.minor() < MIN_MINOR)
             throw new ErrnoException("FUSE protocol " + init.major() + "." + init.minor() + " (qtfsd needs 7." + MIN_MINOR
                     + " or later)", Errno.EPROTO);
