@@ -46,7 +46,7 @@ class CommandLineErrorsTest {
                 "qtfs: unknown option '-x'", tryMount);
         assertUsage(CommandRun.of(QtfsMain::run, "mount", "-o", "server=unix:/s,_netdev", "/srv", "/mnt"),
                 "qtfs: unknown mount option '_netdev' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
-                        + "allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", tryMount);
+                        + "allow_other, ro, rw, heartbeat, hard, soft, timeo, fifo, log_level, log)", tryMount);
         assertUsage(CommandRun.of(QtfsMain::run, "umount"),
                 "qtfs: umount needs exactly one MOUNTPOINT, got nothing", "Try 'qtfs umount --help' for more information.");
         assertUsage(CommandRun.of(QtfsMain::run, "umount", "-z", "/mnt"),
@@ -80,7 +80,7 @@ class CommandLineErrorsTest {
                 "mount.qtfs: file-system type 'nfs' is not qtfs", tryHelper);
         assertUsage(CommandRun.of(MountQtfsMain::run, "/srv", "/mnt", "-o", "rw,cache,server=unix:/s"),
                 "mount.qtfs: unknown mount option 'cache' (known: server, cert, insecure, conns, threads, attr_timeout, "
-                        + "entry_timeout, allow_other, ro, rw, heartbeat, hard, soft, timeo, log_level, log)", tryHelper);
+                        + "entry_timeout, allow_other, ro, rw, heartbeat, hard, soft, timeo, fifo, log_level, log)", tryHelper);
         // fstab "user" makes mount(8) pass noexec, which a FUSE mount of qtfs cannot honour
         assertUsage(CommandRun.of(MountQtfsMain::run, "/srv", "/mnt", "-o", "rw,noexec,nosuid,nodev,user,server=unix:/s"),
                 "mount.qtfs: mount option 'noexec' is not supported by qtfs", tryHelper);
