@@ -91,11 +91,28 @@ def writer_gone(name):
         os.close(fd)
 
 
+def client_waits_in_open(name, client_code, peer_io):
+    """The client runs client_code (% its FIFO path and a marker path), which opens first and
+    must wait; the peer makes the marker, then runs peer_io(its FIFO path)."""
+    marker = path(PEER, name + ".peer-opening")
+    c = child(client_code % (path(CLIENT, name), marker))
+    time.sleep(0.5)
+    out("client still waiting in open:", c.poll() is None)
+    open(marker, "w").close()
+    peer_io(path(PEER, name))
+    out(finish(c))
+    os.unlink(marker)
+
+
 def client_reads():
     """The client opens for reading first (blocks), the peer writes twice and closes: data, then EOF."""
-    name = fresh("reads")
-    marker = path(PEER, "reads.peer-opening")
-    c = child("""
+    def peer(p):
+        fd = os.open(p, os.O_WRONLY)
+        os.write(fd, b"hello ")
+        time.sleep(0.3)
+        os.write(fd, b"world")
+        os.close(fd)
+    client_waits_in_open(fresh("reads"), """
 fd = os.open(%r, os.O_RDONLY)
 print("open returned; peer had opened:", os.path.exists(%r), flush=True)
 data = b""
@@ -105,44 +122,28 @@ while True:
         break
     data += chunk
 print("read", data, "then EOF")
-""" % (path(CLIENT, name), marker))
-    time.sleep(0.5)
-    out("client still waiting in open:", c.poll() is None)
-    open(marker, "w").close()
-    fd = os.open(path(PEER, name), os.O_WRONLY)
-    os.write(fd, b"hello ")
-    time.sleep(0.3)
-    os.write(fd, b"world")
-    os.close(fd)
-    out(finish(c))
-    os.unlink(marker)
+""", peer)
 
 
 def client_writes():
     """The client opens for writing first (blocks), writes, closes; the peer reads it all and sees EOF."""
-    name = fresh("writes")
-    marker = path(PEER, "writes.peer-opening")
-    c = child("""
+    def peer(p):
+        fd = os.open(p, os.O_RDONLY)
+        data = b""
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            data += chunk
+        os.close(fd)
+        out("peer read", len(data), "bytes ending", data[-3:], "then EOF")
+    client_waits_in_open(fresh("writes"), """
 fd = os.open(%r, os.O_WRONLY)
 print("open returned; peer had opened:", os.path.exists(%r), flush=True)
 os.write(fd, b"x" * 100000)
 os.write(fd, b"end")
 os.close(fd)
-""" % (path(CLIENT, name), marker))
-    time.sleep(0.5)
-    out("client still waiting in open:", c.poll() is None)
-    open(marker, "w").close()
-    fd = os.open(path(PEER, name), os.O_RDONLY)
-    data = b""
-    while True:
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            break
-        data += chunk
-    os.close(fd)
-    out("peer read", len(data), "bytes ending", data[-3:], "then EOF")
-    out(finish(c))
-    os.unlink(marker)
+""", peer)
 
 
 def nonblocking():
