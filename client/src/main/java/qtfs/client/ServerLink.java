@@ -73,7 +73,10 @@ final class ServerLink {
         final byte[] request;
         final boolean takesLock;
         final long queuedAt = System.nanoTime();
-        /** It may wait for a process at the other end of a FIFO: timed from its last sending, not from queuedAt. */
+        /**
+         * It may wait for a process at the other end of a FIFO for good: a connection that takes it
+         * again ends its interruption, and a new one is timed from its last sending, not from queuedAt.
+         */
         final boolean mayWaitForPeer;
         volatile long sentAt = queuedAt;
         /** It was waiting when a connection failed: a soft mount fails it once it waited the time-out. */
@@ -225,8 +228,8 @@ final class ServerLink {
      * Soft mount: a request that has waited the time-out and saw a connection fail meanwhile
      * fails with EIO, even if the link came back (a request that breaks the connection each
      * time it is sent would otherwise be sent for ever). A request that may wait for the other
-     * end of a FIFO for good (see {@link StreamFiles#mayWaitForPeer}) is timed from its last
-     * sending instead: once the server has it again, its waiting is legitimate.
+     * end of a FIFO for good (see {@link StreamFiles#mayWaitForPeer}) fails only if no connection
+     * took it again within the time-out: once the server has it again, its waiting is legitimate.
      */
     private void failOverdue() {
         long now = System.nanoTime();
@@ -289,6 +292,7 @@ final class ServerLink {
 
     private void send(Generation g, long unique, Pending p) {
         p.sentAt = System.nanoTime();
+        if (p.mayWaitForPeer) p.interrupted = false;
         send(g, unique, p.prefix.duplicate(), ByteBuffer.wrap(p.request));
     }
 
