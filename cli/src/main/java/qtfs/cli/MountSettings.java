@@ -75,6 +75,8 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
                     + ProcMode.DEFAULT_LOCAL_PROC + "; prepare it with 'mount -t proc proc " + ProcMode.DEFAULT_LOCAL_PROC + "')"),
             new Option("local_processes", "NAME[:NAME]...", "proc mode: client processes (by name, as in /proc/PID/comm) "
                     + "whose /proc/PID leads to the client's own proc, e.g. dockerd:containerd"),
+            new Option("fifo", "MODE", "stream: FIFOs on the server connect processes on both sides, opened, read, written and "
+                    + "polled on the server (the default); local: FIFOs are local special files of this host"),
             new Option("log_level", "LEVEL", "ERROR, WARN, INFO or DEBUG (default: INFO)"),
             new Option("log", "FILE", "log file of a background mount (default: /run/qtfs/mount-MOUNTPOINT.log)"));
 
@@ -134,6 +136,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         boolean proc = false;
         Path localProc = null;
         List<String> localProcesses = null;
+        boolean localFifos = false;
         for (String text : optionTexts) {
             for (MountOptionList.Item item : MountOptionList.parse(text)) {
                 String what = "mount option '" + item.key() + "'";
@@ -160,6 +163,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
                     case "proc" -> proc = flag(item, true);
                     case "local_proc" -> localProc = QtfsdArguments.path(what, value(item), null).toAbsolutePath().normalize();
                     case "local_processes" -> localProcesses = processNames(what, value(item));
+                    case "fifo" -> localFifos = fifoMode(what, value(item));
                     default -> {
                         if (INHERENT_OPTIONS.contains(item.key()) && item.value() == null) continue;
                         if (strictness != Strictness.STRICT && isMountGeneric(item.key())) continue;
@@ -189,7 +193,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         ClientTls tls = tls(server, cert, insecure, warnings);
         ProcMode procMode = procMode(proc, localProc, localProcesses);
         return new MountSettings(new ClientOptions(server, serverPath, mp, conns, threads, attr, entry,
-                allowOther, readOnly, tls, procMode), level, Optional.ofNullable(log), new Recovery(heartbeat, hard, timeo));
+                allowOther, readOnly, tls, procMode, localFifos), level, Optional.ofNullable(log), new Recovery(heartbeat, hard, timeo));
     }
 
     private static ProcMode procMode(boolean proc, Path localProc, List<String> localProcesses) throws UsageException {
@@ -258,6 +262,15 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
         return item.value();
     }
 
+    /** fifo=local (true) or fifo=stream (false). */
+    private static boolean fifoMode(String what, String value) throws UsageException {
+        return switch (value) {
+            case "local" -> true;
+            case "stream" -> false;
+            default -> throw new UsageException(what + ": 'stream' or 'local', not '" + value + "'");
+        };
+    }
+
     private static boolean flag(MountOptionList.Item item, boolean result) throws UsageException {
         if (item.value() != null) {
             throw new UsageException("mount option '" + item.key() + "' takes no value (found '" + item + "')");
@@ -285,6 +298,7 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
             if (!client.procMode().localProcesses().isEmpty())
                 items.add("local_processes=" + String.join(":", client.procMode().localProcesses()));
         }
+        items.add("fifo=" + (client.localFifos() ? "local" : "stream"));
         items.add("log_level=" + logLevel);
         logFile.ifPresent(f -> items.add("log=" + f));
         return String.join(",", items);

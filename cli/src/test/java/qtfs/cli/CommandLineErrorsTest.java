@@ -53,7 +53,7 @@ class CommandLineErrorsTest {
                 "qtfs: unknown option '-x'", tryMount);
         assertUsage(CommandRun.of(QtfsMain::run, "mount", "-o", "server=unix:/s,_netdev", "/srv", "/mnt"),
                 "qtfs: unknown mount option '_netdev' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
-                        + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, log_level, log)", tryMount);
+                        + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, fifo, log_level, log)", tryMount);
         assertUsage(CommandRun.of(QtfsMain::run, "umount"),
                 "qtfs: umount needs exactly one MOUNTPOINT, got nothing", "Try 'qtfs umount --help' for more information.");
         assertUsage(CommandRun.of(QtfsMain::run, "umount", "-z", "/mnt"),
@@ -87,7 +87,7 @@ class CommandLineErrorsTest {
                 "mount.qtfs: file-system type 'nfs' is not qtfs", tryHelper);
         assertUsage(CommandRun.of(MountQtfsMain::run, "/srv", "/mnt", "-o", "rw,cache,server=unix:/s"),
                 "mount.qtfs: unknown mount option 'cache' (known: server, cert, insecure, conns, threads, attr_timeout, "
-                        + "entry_timeout, allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, log_level, log)", tryHelper);
+                        + "entry_timeout, allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, fifo, log_level, log)", tryHelper);
         // fstab "user" makes mount(8) pass noexec, which a FUSE mount of qtfs cannot honour
         assertUsage(CommandRun.of(MountQtfsMain::run, "/srv", "/mnt", "-o", "rw,noexec,nosuid,nodev,user,server=unix:/s"),
                 "mount.qtfs: mount option 'noexec' is not supported by qtfs", tryHelper);
@@ -102,7 +102,7 @@ class CommandLineErrorsTest {
                 "rw,server=unix:/run/qtfs/qtfsd.sock,_netdev,noauto,user,defaults,x-systemd.requires=qtfsd");
         assertEquals(ExitStatus.OK, run.status(), run.err());
         assertEquals("mount.qtfs: would mount /srv/share on /mnt/share with server=unix:/run/qtfs/qtfsd.sock,"
-                + "conns=4,threads=4,attr_timeout=1,entry_timeout=1,rw,heartbeat=10,hard,timeo=60,log_level=INFO\n", run.out());
+                + "conns=4,threads=4,attr_timeout=1,entry_timeout=1,rw,heartbeat=10,hard,timeo=60,fifo=stream,log_level=INFO\n", run.out());
         assertEquals("", run.err());
 
         run = CommandRun.of(MountQtfsMain::run, "-f", "-oserver=unix:/s", "-t", "qtfs", "/srv", "/mnt");

@@ -60,6 +60,16 @@ class MountSettingsTest {
     }
 
     @Test
+    void fifoMode() throws UsageException {
+        assertFalse(parse(MountSettings.Strictness.STRICT, SERVER).client().localFifos(), "stream files by default");
+        MountSettings local = parse(MountSettings.Strictness.STRICT, SERVER + ",fifo=local");
+        assertTrue(local.client().localFifos());
+        assertTrue(parse(MountSettings.Strictness.STRICT, local.optionString()).client().localFifos(), "the background daemon gets the same");
+        assertFalse(parse(MountSettings.Strictness.STRICT, SERVER + ",fifo=local,fifo=stream").client().localFifos(), "the last one counts");
+        assertEquals("mount option 'fifo': 'stream' or 'local', not 'remote'", error(SERVER + ",fifo=remote"));
+    }
+
+    @Test
     void everyOptionSetsItsField() throws UsageException {
         MountSettings s = parse(MountSettings.Strictness.STRICT,
                 "server=tcp:127.0.0.1:7000,conns=2,threads=8", "attr_timeout=0.25,entry_timeout=0,allow_other,ro",
@@ -113,7 +123,7 @@ class MountSettingsTest {
         assertEquals("mount option 'server': bad address 'vsock:x:1': CID 'x' is not a number 0..4294967294 (or 'any')",
                 error("server=vsock:x:1"));
         assertEquals("unknown mount option 'cache' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
-                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, log_level, log)",
+                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, fifo, log_level, log)",
                 error(SERVER + ",cache=yes"));
     }
 
@@ -133,7 +143,7 @@ class MountSettingsTest {
                 + "comment=x";
         assertEquals(4, parse(MountSettings.Strictness.MOUNT_HELPER, SERVER + "," + generic).client().connections());
         assertEquals("unknown mount option 'defaults' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
-                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, log_level, log)", error(SERVER + ",defaults"));
+                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, fifo, log_level, log)", error(SERVER + ",defaults"));
         assertEquals("mount option 'noexec' is not supported by qtfs",
                 error(MountSettings.Strictness.MOUNT_HELPER, SERVER + ",user,noexec"));
         assertEquals("mount option 'remount' is not supported by qtfs (unmount and mount again)",
@@ -146,7 +156,7 @@ class MountSettingsTest {
             assertFalse(parse(strictness, SERVER + ",nosuid,nodev,exec,async,relatime").client().readOnly());
         }
         assertEquals("unknown mount option 'nosuid' (known: server, cert, insecure, conns, threads, attr_timeout, entry_timeout, "
-                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, log_level, log)", error(SERVER + ",nosuid=1"));
+                + "allow_other, ro, rw, heartbeat, hard, soft, timeo, proc, local_proc, local_processes, fifo, log_level, log)", error(SERVER + ",nosuid=1"));
     }
 
     @Test

@@ -20,9 +20,11 @@ import qtfs.transport.ClientTls;
  * @param readOnly     mount read-only
  * @param tls          for a TCP server: the TLS credential to present, or plain TCP when insecure
  * @param procMode     whether (and how) {@code self} and the client's own processes lead to the client's proc
+ * @param localFifos   FIFOs stay local special files of the client (fifo=local) instead of stream files served by the server
  */
 public record ClientOptions(Address server, String serverPath, Path mountpoint, int connections, int fuseThreads,
-        Duration attrTimeout, Duration entryTimeout, boolean allowOther, boolean readOnly, ClientTls tls, ProcMode procMode) {
+        Duration attrTimeout, Duration entryTimeout, boolean allowOther, boolean readOnly, ClientTls tls, ProcMode procMode,
+        boolean localFifos) {
     public static final int DEFAULT_CONNECTIONS = 4;
     public static final int DEFAULT_FUSE_THREADS = 4;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
@@ -44,11 +46,11 @@ public record ClientOptions(Address server, String serverPath, Path mountpoint, 
         if (procMode == null) throw new IllegalArgumentException("proc mode settings missing");
     }
 
-    /** Without proc mode. */
+    /** Without proc mode, FIFOs as stream files. */
     public ClientOptions(Address server, String serverPath, Path mountpoint, int connections, int fuseThreads,
             Duration attrTimeout, Duration entryTimeout, boolean allowOther, boolean readOnly, ClientTls tls) {
         this(server, serverPath, mountpoint, connections, fuseThreads, attrTimeout, entryTimeout, allowOther, readOnly, tls,
-                ProcMode.OFF);
+                ProcMode.OFF, false);
     }
 
     /** With TLS from {@link ClientTls#DEFAULT_CREDENTIAL} for a TCP server. */

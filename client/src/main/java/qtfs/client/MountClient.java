@@ -73,7 +73,8 @@ public final class MountClient implements AutoCloseable {
         }
         // hints about absent extended attributes live as long as cached attributes: none without caching
         Handshake handshake = new Handshake(Handshake.localIdentity("qtfs"),
-                (options.attrTimeout().isZero() ? 0 : Features.NO_XATTRS_HINTS) | (submounts == null ? 0 : Features.SUBMOUNTS));
+                (options.attrTimeout().isZero() ? 0 : Features.NO_XATTRS_HINTS) | (submounts == null ? 0 : Features.SUBMOUNTS)
+                        | (options.localFifos() ? 0 : Features.FIFO_STREAMS));
         List<ServerLink> links = new ArrayList<>();
         try {
             Connector connector = Connector.to(options.server(), options.tls());

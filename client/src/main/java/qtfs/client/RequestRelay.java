@@ -32,6 +32,7 @@ final class RequestRelay implements FuseHandler {
     private final List<ServerLink> links;
     private final CallerGroups callerGroups;
     private final ReleaseOrder releases = new ReleaseOrder();
+    private final StreamFiles streams = new StreamFiles();
     private volatile NotificationQueue notifications;
     private final LocalAnswers local;
     private volatile AttachException attachFailure;
@@ -65,11 +66,11 @@ final class RequestRelay implements FuseHandler {
         Attach join = new Attach(token, first.fuseMinor(), first.maxWrite(), first.fuseFlags(), first.entryTimeout(),
                 first.attrTimeout(), first.architecture(), first.exportPath());
         notifications = new NotificationQueue(session);
-        links.get(0).startReceiving(session, releases, notifications, local.xattrs());
+        links.get(0).startReceiving(session, releases, notifications, local.xattrs(), streams);
         for (int i = 1; i < links.size(); i++) {
             try {
                 links.get(i).attach(join, ATTACH_TIMEOUT);
-                links.get(i).startReceiving(session, releases, notifications, local.xattrs());
+                links.get(i).startReceiving(session, releases, notifications, local.xattrs(), streams);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0} could not join the session, carrying on without it: {1}", links.get(i), e.getMessage());
                 links.get(i).close();

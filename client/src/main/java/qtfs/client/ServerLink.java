@@ -75,15 +75,22 @@ final class ServerLink {
         final byte[] request;
         final boolean takesLock;
         final long queuedAt = System.nanoTime();
+        /**
+         * It may wait for a process at the other end of a FIFO for good: a connection that takes it
+         * again ends its interruption, and a new one is timed from its last sending, not from queuedAt.
+         */
+        final boolean mayWaitForPeer;
+        volatile long sentAt = queuedAt;
         /** It was waiting when a connection failed: a soft mount fails it once it waited the time-out. */
         volatile boolean interrupted;
         /** The connection generation it was last sent on (0: never sent); whoever moves it sends. */
         final AtomicInteger sentOn = new AtomicInteger();
 
-        Pending(ByteBuffer prefix, MemorySegment request, boolean takesLock) {
+        Pending(ByteBuffer prefix, MemorySegment request, boolean takesLock, boolean mayWaitForPeer) {
             this.prefix = ByteBuffer.allocate(prefix.remaining()).put(prefix.duplicate()).flip();
             this.request = request.toArray(ValueLayout.JAVA_BYTE);
             this.takesLock = takesLock;
+            this.mayWaitForPeer = mayWaitForPeer;
         }
     }
 
@@ -118,6 +125,7 @@ final class ServerLink {
     private ReleaseOrder releases;
     private NotificationQueue notifications;
     private XattrAbsence xattrs;
+    private StreamFiles streams;
     private Thread receiver;
     /** Where SUBMOUNTS lists go; null when this link did not offer to take them. */
     private volatile Consumer<List<String>> submounts;
@@ -216,8 +224,10 @@ final class ServerLink {
         this.submounts = listener;
     }
 
-    void startReceiving(FuseSession fuse, ReleaseOrder releases, NotificationQueue notifications, XattrAbsence xattrs) {
+    void startReceiving(FuseSession fuse, ReleaseOrder releases, NotificationQueue notifications, XattrAbsence xattrs,
+                        StreamFiles streams) {
         this.session = fuse;
+        this.streams = streams;
         this.releases = releases;
         this.notifications = notifications;
         this.xattrs = xattrs;
@@ -236,7 +246,9 @@ final class ServerLink {
     /**
      * Soft mount: a request that has waited the time-out and saw a connection fail meanwhile
      * fails with EIO, even if the link came back (a request that breaks the connection each
-     * time it is sent would otherwise be sent for ever).
+     * time it is sent would otherwise be sent for ever). A request that may wait for the other
+     * end of a FIFO for good (see {@link StreamFiles#mayWaitForPeer}) fails only if no connection
+     * took it again within the time-out: once the server has it again, its waiting is legitimate.
      */
     private void failOverdue() {
         long now = System.nanoTime();
@@ -255,7 +267,8 @@ final class ServerLink {
         }
         for (Map.Entry<Long, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
-            if (p.interrupted && now - p.queuedAt >= recovery.timeout().toNanos() && pending.remove(e.getKey(), p)) {
+            long since = p.mayWaitForPeer ? p.sentAt : p.queuedAt;
+            if (p.interrupted && now - since >= recovery.timeout().toNanos() && pending.remove(e.getKey(), p)) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: request {1} not answered within {2} (soft mount): failed with EIO", name,
                         Long.toUnsignedString(e.getKey()), Deadline.describe(recovery.timeout()));
                 oweIfRelease(e.getKey(), p);
@@ -290,7 +303,7 @@ final class ServerLink {
     boolean forward(long unique, ByteBuffer prefix, MemorySegment request, boolean expectsReply, boolean evenIfDown) {
         State s = state;
         if (s == State.GAVE_UP && evenIfDown && expectsReply && isRelease(request)) {
-            owedReleases.put(unique, new Pending(prefix, request, false));
+            owedReleases.put(unique, new Pending(prefix, request, false, false));
             answerError(unique, Errno.EIO);
             return true;
         }
@@ -301,7 +314,8 @@ final class ServerLink {
             return true;
         }
         int opcode = InHeader.opcode(request);
-        Pending p = new Pending(prefix, request, opcode == Opcode.SETLK.code || opcode == Opcode.SETLKW.code);
+        Pending p = new Pending(prefix, request, opcode == Opcode.SETLK.code || opcode == Opcode.SETLKW.code,
+                streams.mayWaitForPeer(request));
         pending.put(unique, p);
         if (state == State.GAVE_UP || state == State.STALE || state == State.CLOSED) {
             // the link gave up after the check: whoever removes the request answers it
@@ -315,6 +329,8 @@ final class ServerLink {
     }
 
     private void send(Generation g, long unique, Pending p) {
+        p.sentAt = System.nanoTime();
+        if (p.mayWaitForPeer) p.interrupted = false;
         send(g, unique, p.prefix.duplicate(), ByteBuffer.wrap(p.request));
     }
 
@@ -550,6 +566,7 @@ final class ServerLink {
             return;
         }
         releases.answered(unique);
+        streams.answered(p.request, payload);
         if (p.takesLock) notifications.add(payload);
         else session.reply(MemorySegment.ofBuffer(payload));
     }

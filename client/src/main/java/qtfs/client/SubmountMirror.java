@@ -99,7 +99,7 @@ final class SubmountMirror implements AutoCloseable {
     private void mirror(String path) {
         ClientOptions o = new ClientOptions(parent.server(), parent.serverPath().replaceAll("/+$", "") + "/" + path,
                 parent.mountpoint().resolve(path), 1, Math.min(2, parent.fuseThreads()), parent.attrTimeout(),
-                parent.entryTimeout(), parent.allowOther(), parent.readOnly(), parent.tls());
+                parent.entryTimeout(), parent.allowOther(), parent.readOnly(), parent.tls(), ProcMode.OFF, parent.localFifos());
         try {
             MountClient m = MountClient.mountMirror(o, recovery);
             synchronized (lock) {

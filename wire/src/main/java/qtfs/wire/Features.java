@@ -9,4 +9,6 @@ public final class Features {
 
     /** The server may send SUBMOUNTS frames: the mount points below the export, for the client to mirror. */
     public static final long SUBMOUNTS = 2;
+    /** FIFOs are served as stream files: opened, read, written and polled on the server. */
+    public static final long FIFO_STREAMS = 4;
 }

@@ -92,8 +92,10 @@ public final class QtfsFixture extends MountFixture {
         for (int i = 0; i < exportCount; i++) {
             Path mountPoint = scratch.newDirectory("mnt-" + i);
             long seconds = attributeTimeout.toSeconds();
+            // fifo=local: the probes compare file types with a local directory, where a FIFO is a
+            // FIFO; FIFOs served as stream files (shown as regular files) are QtfsFifoTest's
             DaemonProcess client = startDaemon("qtfs-mount-" + i, java(CLIENT_MAIN, "mount", "-f", "-o",
-                    "server=unix:" + socket + ",allow_other,attr_timeout=" + seconds + ",entry_timeout=" + seconds,
+                    "server=unix:" + socket + ",allow_other,fifo=local,attr_timeout=" + seconds + ",entry_timeout=" + seconds,
                     exports.get(i).toString(), mountPoint.toString()));
             awaitMount(client, mountPoint);
             mounts.add(new Mount(i, mountPoint, exports.get(i), localDir(), attributeTimeout, client, this));

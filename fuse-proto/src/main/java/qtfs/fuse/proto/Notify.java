@@ -13,8 +13,10 @@ public final class Notify {
     private Notify() {}
 
     /** enum fuse_notify_code. */
-    public static final int INVAL_INODE = 2, INVAL_ENTRY = 3;
+    public static final int POLL = 1, INVAL_INODE = 2, INVAL_ENTRY = 3;
 
+    /** fuse_out_header + struct fuse_notify_poll_wakeup_out. */
+    public static final int POLL_SIZE = OutHeader.SIZE + 8;
     /** fuse_out_header + struct fuse_notify_inval_inode_out. */
     public static final int INVAL_INODE_SIZE = OutHeader.SIZE + 24;
     /** fuse_out_header + struct fuse_notify_inval_entry_out, before the name and its NUL. */
@@ -46,6 +48,16 @@ public final class Notify {
         MemorySegment.copy(name, 0, m, JAVA_BYTE, INVAL_ENTRY_HEADER_SIZE, name.length);
         m.set(JAVA_BYTE, INVAL_ENTRY_HEADER_SIZE + name.length, (byte) 0);
         return size;
+    }
+
+    /**
+     * The kernel wakes whoever polls the file it gave poll handle {@code kh} (in a POLL with
+     * FUSE_POLL_SCHEDULE_NOTIFY); they poll again. Written at the start of {@code m}; returns its size.
+     */
+    public static int pollWakeup(MemorySegment m, long kh) {
+        OutHeader.write(m, POLL_SIZE, POLL, 0);
+        m.set(U64, OutHeader.SIZE, kh);
+        return POLL_SIZE;
     }
 
     /** The notify code of a notification (its out header's error field). */

@@ -72,6 +72,8 @@ final class ClientConnection implements Runnable {
     /** Whether the client takes SUBMOUNTS frames, and the list it was sent last. */
     private boolean submountsAgreed;
     private List<String> submountsSent;
+    /** Whether the client takes FIFOs as stream files (agreed in the handshake). */
+    private boolean fifoStreamsAgreed;
     private final XattrHints inlineHints = new XattrHints();
     private volatile Thread thread;
     private volatile Heartbeat heartbeat;
@@ -105,6 +107,7 @@ final class ClientConnection implements Runnable {
             Hello hello = daemon.handshake().accept(connection, Set.of(Service.FS));
             xattrHintsAgreed = (hello.features() & daemon.handshake().features() & Features.NO_XATTRS_HINTS) != 0;
             submountsAgreed = (hello.features() & daemon.handshake().features() & Features.SUBMOUNTS) != 0;
+            fifoStreamsAgreed = (hello.features() & daemon.handshake().features() & Features.FIFO_STREAMS) != 0;
             LOG.log(System.Logger.Level.INFO, "{0}: client ''{1}'', authenticated as {2}", name(), Handshake.printable(hello.identity()),
                     connection.identity());
             client = name() + ", client '" + Handshake.printable(hello.identity()) + "'";
@@ -136,7 +139,10 @@ final class ClientConnection implements Runnable {
                 level = System.Logger.Level.WARNING;
             }
             incoming.close();
-            if (session != null) session.leave();
+            if (session != null) {
+                session.notifier.disconnected(connection);
+                session.leave();
+            }
             daemon.connectionEnded(this);
             LOG.log(level, "{0} closed: {1}", name(), reason);
         }
@@ -168,8 +174,9 @@ final class ClientConnection implements Runnable {
 
     private void attach(long requestId, Attach request) throws IOException {
         try {
-            MountSession s = daemon.sessions().attach(request);
+            MountSession s = daemon.sessions().attach(request, fifoStreamsAgreed);
             session = s;
+            s.notifier.connected(connection);
             connection.send(FrameType.ATTACHED, s.mountId, requestId, new Attached(s.token).encode());
             LOG.log(System.Logger.Level.INFO, "{0} attached to {1} ({2})", name(), s, request.token() == 0 ? "new session" : "joined");
             mountTableChanged(daemon.mountTable());
@@ -238,10 +245,12 @@ final class ClientConnection implements Runnable {
             refuse(h.requestId(), unique, Errno.EMFILE);
             return;
         }
+        // a FIFO request may wait for the other end for good: never on the reader, nor on a worker
+        boolean peerWait = session.fs.waitsForPeer(message);
         boolean handedOver = false;
         try {
-            if (InlineRequests.servedByReader(message, session.fs) && servedHere(h.requestId(), unique, message, groups)) return;
-            handOver(h, opcode, unique, request, groups, opensHandle);
+            if (!peerWait && InlineRequests.servedByReader(message, session.fs) && servedHere(h.requestId(), unique, message, groups)) return;
+            handOver(h, opcode, unique, request, groups, opensHandle, peerWait);
             handedOver = true;
         } finally {
             if (opensHandle && !handedOver) session.handleQuota.settled();
@@ -255,9 +264,9 @@ final class ClientConnection implements Runnable {
         connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, reply);
     }
 
-    /** Gives the request to a worker (a lock waiter for SETLKW), within the connection's budget. */
-    private void handOver(FrameHeader h, int opcode, long unique, ByteBuffer request, int[] groups, boolean opensHandle)
-            throws InterruptedException {
+    /** Gives the request to a worker (a lock waiter for SETLKW, a FIFO waiter), within the connection's budget. */
+    private void handOver(FrameHeader h, int opcode, long unique, ByteBuffer request, int[] groups, boolean opensHandle,
+                          boolean peerWait) throws InterruptedException {
         long footprint = daemon.requestBuffers().footprint(request.remaining());
         budget.acquire(footprint);
         RequestBuffers.Lease buffer;
@@ -269,13 +278,15 @@ final class ClientConnection implements Runnable {
         }
         MemorySegment.copy(MemorySegment.ofBuffer(request), 0, buffer.request(), 0, request.remaining());
         boolean lockWait = opcode == Opcode.SETLKW.code;
-        session.begin(unique, lockWait);
-        FsRequest job = new FsRequest(session, connection, h.requestId(), unique, lockWait, groups, buffer, daemon.requestBuffers(),
-                () -> budget.release(footprint), xattrHintsAgreed, opensHandle);
+        session.begin(unique, lockWait || peerWait);
+        FsRequest job = new FsRequest(session, connection, h.requestId(), unique, lockWait || peerWait, groups, buffer,
+                daemon.requestBuffers(), () -> budget.release(footprint), xattrHintsAgreed, opensHandle);
         try {
-            (lockWait ? daemon.lockWaiters() : daemon.workers()).execute(job);
+            (lockWait ? daemon.lockWaiters() : peerWait ? daemon.fifoWaiters() : daemon.workers()).execute(job);
         } catch (RejectedExecutionException e) {
-            job.rejectWith(lockWait ? Errno.ENOLCK : Errno.EIO);
+            if (peerWait) LOG.log(System.Logger.Level.WARNING, "{0}: {1} FIFO requests are waiting already (the most qtfsd serves "
+                    + "at once); answered EAGAIN", name(), Qtfsd.MAX_FIFO_WAITERS);
+            job.rejectWith(lockWait ? Errno.ENOLCK : peerWait ? Errno.EAGAIN : Errno.EIO);
         }
     }
 

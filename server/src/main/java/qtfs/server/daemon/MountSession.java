@@ -36,8 +36,10 @@ final class MountSession {
     /** Ended waiting for the client: set when the grace period after the last connection passed. */
     private boolean abandoned;
     private ScheduledFuture<?> graceTimer;
-    /** Uniques of SETLKW requests in progress, so an abandoned session can stop waiting for locks. */
+    /** Uniques of requests waiting for other processes (SETLKW, FIFO waits), so an abandoned session can stop them. */
     private final Set<Long> lockWaits = ConcurrentHashMap.newKeySet();
+    /** Where notifications that answer no request go (poll wake-ups). */
+    final SessionNotifier notifier;
 
     MountSession(int mountId, long token, String exportPath, Architecture architecture, FileSystemSession fs,
                  Consumer<MountSession> onEnd, Duration grace, ScheduledExecutorService timer) {
@@ -49,6 +51,8 @@ final class MountSession {
         this.onEnd = onEnd;
         this.grace = grace;
         this.timer = timer;
+        this.notifier = new SessionNotifier(mountId);
+        fs.sendPollWakeupsTo(notifier);
     }
 
     /** Another connection joins (also during the grace period); false when the session already ended. */

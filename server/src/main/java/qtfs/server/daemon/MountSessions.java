@@ -55,6 +55,11 @@ final class MountSessions {
 
     /** Creates (token 0) or joins the session {@code request} names; the caller owns one connection reference. */
     MountSession attach(Attach request) throws AttachRefusedException {
+        return attach(request, false);
+    }
+
+    /** The same; a new session serves FIFOs as stream files when {@code fifoStreams} (the client asked for them). */
+    MountSession attach(Attach request, boolean fifoStreams) throws AttachRefusedException {
         if (request.maxWrite() > maxWrite) {
             throw new AttachRefusedException(Errno.EINVAL, "max write " + request.maxWrite() + " is larger than this server's frames allow ("
                     + maxWrite + ")");
@@ -66,7 +71,7 @@ final class MountSessions {
         FileSystemSession fs;
         try {
             fs = FileSystemSession.open(export, whitelist, init, new CacheTimes(request.entryTimeout(), request.attrTimeout()),
-                    Arch.valueOf(request.architecture().name()));
+                    Arch.valueOf(request.architecture().name()), fifoStreams);
         } catch (ErrnoException e) {
             throw new AttachRefusedException(e.errno(), "cannot serve export " + export + ": " + e.getMessage());
         }

@@ -41,6 +41,8 @@ public final class Qtfsd implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Qtfsd.class.getName());
     /** Most SETLKW requests waiting at once, server-wide; beyond that they fail with ENOLCK. */
     static final int MAX_LOCK_WAITERS = 256;
+    /** Most FIFO opens, reads and writes served at once (each may wait for the other end); beyond that EAGAIN. */
+    static final int MAX_FIFO_WAITERS = 256;
     /** Refusals of surplus connections in progress at once; beyond that they are just closed. */
     private static final int MAX_DECLINING = 16;
     /** A client that takes no reply for this long is disconnected. */
@@ -52,9 +54,10 @@ public final class Qtfsd implements AutoCloseable {
     private final List<Listener> listeners;
     private final MountSessions sessions;
     private final Handshake handshake = new Handshake(Handshake.localIdentity("qtfsd"),
-            Features.NO_XATTRS_HINTS | Features.SUBMOUNTS);
+            Features.NO_XATTRS_HINTS | Features.SUBMOUNTS | Features.FIFO_STREAMS);
     private final ExecutorService workers;
     private final ThreadPoolExecutor lockWaiters;
+    private final ThreadPoolExecutor fifoWaiters;
     private final RequestBuffers requestBuffers;
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionCount = new AtomicInteger();
@@ -76,6 +79,8 @@ public final class Qtfsd implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(config.workerThreads(), ReplyThread.factory("qtfsd-worker-", config.maxFrameSize()));
         this.lockWaiters = new ThreadPoolExecutor(0, MAX_LOCK_WAITERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 ReplyThread.factory("qtfsd-lockwait-", config.maxFrameSize()));
+        this.fifoWaiters = new ThreadPoolExecutor(0, MAX_FIFO_WAITERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                ReplyThread.factory("qtfsd-fifo-", config.maxFrameSize()));
         this.requestBuffers = new RequestBuffers(config.maxFrameSize(), 2 * config.workerThreads() + 4);
         this.mountWatcher = MountWatcher.start(table -> connections.forEach(c -> c.mountTableChanged(table)));
         this.sendWatchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("qtfsd-send-watchdog").daemon().factory());
@@ -254,6 +259,11 @@ public final class Qtfsd implements AutoCloseable {
         return lockWaiters;
     }
 
+    /** Threads for FIFO requests, which may wait for a process at the other end for good. */
+    ExecutorService fifoWaiters() {
+        return fifoWaiters;
+    }
+
     RequestBuffers requestBuffers() {
         return requestBuffers;
     }
@@ -291,8 +301,10 @@ public final class Qtfsd implements AutoCloseable {
             // queued requests are dropped (their clients are gone); running ones finish before their files close
             workers.shutdownNow();
             lockWaiters.shutdownNow();
+            fifoWaiters.shutdownNow();
             awaitPool(workers);
             awaitPool(lockWaiters);
+            awaitPool(fifoWaiters);
             sessions.endAll();
         } finally {
             lock.close();

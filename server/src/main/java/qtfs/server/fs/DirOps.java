@@ -99,7 +99,7 @@ final class DirOps {
                     if (used + size > limit) break fill;
                     if (plus) used += plusEntry(r, dir, buf, at, nameLength, out, used);
                     else used = Dirent.write(out, used, Dirents.ino(buf, at), Dirents.off(buf, at),
-                            Dirents.type(buf, at), buf.asSlice(Dirents.nameOffset(at)), nameLength);
+                            fs.replies().direntType(Dirents.type(buf, at)), buf.asSlice(Dirents.nameOffset(at)), nameLength);
                 }
             }
         } finally {
@@ -114,7 +114,7 @@ final class DirOps {
         long nameAt = Dirents.nameOffset(at);
         boolean dots = buf.get(JAVA_BYTE, nameAt) == '.'
                 && (nameLength == 1 || (nameLength == 2 && buf.get(JAVA_BYTE, nameAt + 1) == '.'));
-        int type = Dirents.type(buf, at);
+        int type = fs.replies().direntType(Dirents.type(buf, at));
         int entrySize = -1;
         if (!dots) {
             try {

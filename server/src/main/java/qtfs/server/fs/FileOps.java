@@ -32,16 +32,19 @@ final class FileOps {
 
     private final FsContext fs;
     private final NameOps names;
+    private final FifoOps fifos;
 
-    FileOps(FsContext fs, NameOps names) {
+    FileOps(FsContext fs, NameOps names, FifoOps fifos) {
         this.fs = fs;
         this.names = names;
+        this.fifos = fifos;
     }
 
-    int open(Request r) throws FuseError, ErrnoException {
+    int open(Request r) throws FuseError, ErrnoException, WouldWait {
         int clientFlags = OpenIn.flags(r.struct(OpenIn.SIZE));
         Inode inode = r.inode();
         fs.policy().require(Opcode.OPEN, inode, openSections(clientFlags));
+        if (fifos.serves(inode)) return fifos.open(r, inode, clientFlags);
         int fd = ProcSelf.reopen(inode.fd(), fs.openFlags().forOpen(clientFlags));
         long fh = register(fd, inode, false);
         OpenOut.write(r.out(), 0, fh, replyFlags(inode, clientFlags));
@@ -117,6 +120,7 @@ final class FileOps {
     int read(Request r) throws FuseError, ErrnoException, WouldWait {
         MemorySegment b = r.struct(ReadIn.SIZE);
         OpenFile f = r.file(ReadIn.fh(b));
+        if (fifos.serves(f.inode)) return fifos.read(r, f, b);
         long size = Math.min(Integer.toUnsignedLong(ReadIn.size(b)), r.replyCapacity());
         if (f.inode.volatileContent) {
             // made up by the kernel on each read, which may wait (a pressure file, /proc/kmsg)
@@ -133,12 +137,13 @@ final class FileOps {
         return r.ok(n);
     }
 
-    int write(Request r) throws FuseError, ErrnoException {
+    int write(Request r) throws FuseError, ErrnoException, WouldWait {
         MemorySegment b = r.struct(WriteIn.SIZE);
+        OpenFile f = r.file(WriteIn.fh(b));
+        if (fifos.serves(f.inode)) return fifos.write(r, f, b);
         long size = Integer.toUnsignedLong(WriteIn.size(b));
         if (b.byteSize() < WriteIn.SIZE + size)
             throw new FuseError(Errno.EINVAL, "WRITE of " + size + " bytes with " + (b.byteSize() - WriteIn.SIZE) + " bytes of data");
-        OpenFile f = r.file(WriteIn.fh(b));
         MemorySegment data = b.asSlice(WriteIn.SIZE, size);
         long offset = WriteIn.offset(b), done = 0;
         if (f.inode.volatileContent) {
@@ -177,6 +182,7 @@ final class FileOps {
         MemorySegment b = r.struct(ReleaseIn.SIZE);
         OpenFile f = fs.handles().remove(ReleaseIn.fh(b));
         if (f == null) throw new FuseError(Errno.EBADF, "unknown file handle " + ReleaseIn.fh(b));
+        fifos.released(f.fh);
         try {
             int flags = ReleaseIn.releaseFlags(b);
             if ((flags & ReleaseIn.FUSE_RELEASE_FLOCK_UNLOCK) != 0) {

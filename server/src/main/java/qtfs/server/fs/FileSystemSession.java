@@ -53,19 +53,22 @@ public final class FileSystemSession implements AutoCloseable {
     private final XattrOps xattrOps;
     private final LockOps lockOps;
     private final IoctlOps ioctlOps;
+    private final FifoOps fifoOps;
+    private final FifoPollWatcher pollWatcher = new FifoPollWatcher();
     private volatile boolean closed;
 
     private FileSystemSession(String exportPath, int rootFd, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
-                              Arch clientArch, DescriptorBudget budget) throws ErrnoException {
+                              Arch clientArch, DescriptorBudget budget, boolean fifoStreams) throws ErrnoException {
         this.exportPath = exportPath;
         this.inodes = new InodeStore(rootFd, budget);
         this.handles = new HandleTable();
         AccessPolicy policy = new AccessPolicy(whitelist);
         FsContext fs = new FsContext(inodes, handles, new Lookups(inodes), policy,
-                new Replies(cacheTimes), new ClientOpenFlags(clientArch, init), init);
+                new Replies(cacheTimes, fifoStreams), new ClientOpenFlags(clientArch, init), init);
         this.nodeOps = new NodeOps(fs);
         this.nameOps = new NameOps(fs);
-        this.fileOps = new FileOps(fs, nameOps);
+        this.fifoOps = new FifoOps(fs, interrupts, pollWatcher);
+        this.fileOps = new FileOps(fs, nameOps, fifoOps);
         this.dirOps = new DirOps(fs);
         this.xattrOps = new XattrOps(fs);
         this.lockOps = new LockOps(interrupts, new LockRevalidation(inodes));
@@ -92,12 +95,27 @@ public final class FileSystemSession implements AutoCloseable {
      */
     public static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
                                          Arch clientArch) throws ErrnoException {
-        return open(exportPath, whitelist, init, cacheTimes, clientArch, DescriptorBudget.forThisProcess());
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, false);
+    }
+
+    /**
+     * The same; with {@code fifoStreams} FIFOs are served as stream files (shown as empty
+     * regular files, opened, read, written and polled on the server), for a client that
+     * asked for them; otherwise its kernel keeps them local.
+     */
+    public static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
+                                         Arch clientArch, boolean fifoStreams) throws ErrnoException {
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, DescriptorBudget.forThisProcess(), fifoStreams);
     }
 
     /** The same with a descriptor budget of its own (tests give it a small one). */
     static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
                                   Arch clientArch, DescriptorBudget budget) throws ErrnoException {
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, budget, false);
+    }
+
+    static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
+                                  Arch clientArch, DescriptorBudget budget, boolean fifoStreams) throws ErrnoException {
         if (init.major() != 7 || init.minor() < MIN_MINOR)
             throw new ErrnoException("FUSE protocol " + init.major() + "." + init.minor() + " (qtfsd needs 7." + MIN_MINOR
                     + " or later)", Errno.EPROTO);
@@ -108,7 +126,7 @@ public final class FileSystemSession implements AutoCloseable {
             if (whitelist.exportContaining(canonical).isEmpty())
                 throw new ErrnoException("export " + canonical + " is in no [Mount] entry of " + whitelist.origin()
                         + "; refusing to serve it", Errno.EACCES);
-            return new FileSystemSession(canonical, rootFd, whitelist, init, cacheTimes, clientArch, budget);
+            return new FileSystemSession(canonical, rootFd, whitelist, init, cacheTimes, clientArch, budget, fifoStreams);
         } catch (ErrnoException | RuntimeException e) {
             FileIo.closeQuietly(rootFd);
             throw e;
@@ -301,7 +319,8 @@ public final class FileSystemSession implements AutoCloseable {
             case NOTIFY_REPLY -> 0;
             case DESTROY -> r.ok(0);
             case IOCTL -> ioctlOps.ioctl(r);
-            case INIT, POLL, BMAP, SETUPMAPPING, REMOVEMAPPING -> r.error(Errno.ENOSYS);
+            case POLL -> fifoOps.poll(r);
+            case INIT, BMAP, SETUPMAPPING, REMOVEMAPPING -> r.error(Errno.ENOSYS);
         };
     }
 
@@ -367,6 +386,38 @@ public final class FileSystemSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a request may wait for another process at the other end of a FIFO (OPEN, READ
+     * or WRITE of a FIFO served as a stream file), for the daemon to give it a thread that may
+     * wait that long. Such requests are never served by {@link #handleWithoutWaiting}.
+     */
+    public boolean waitsForPeer(MemorySegment request) {
+        if (request.byteSize() < InHeader.SIZE + 8) return false;
+        int opcode = InHeader.opcode(request);
+        Inode inode;
+        if (opcode == Opcode.OPEN.code) {
+            Inode known = inodes.acquire(InHeader.nodeid(request));
+            if (known == null) return false;
+            known.release();
+            inode = known;
+        } else if (opcode == Opcode.READ.code || opcode == Opcode.WRITE.code) {
+            OpenFile f = handles.peek(request.get(qtfs.fuse.proto.Le.U64, InHeader.SIZE));   // fh leads read_in and write_in
+            if (f == null) return false;
+            inode = f.inode;
+        } else {
+            return false;
+        }
+        return fifoOps.serves(inode);
+    }
+
+    /**
+     * Where NOTIFY_POLL wake-ups go: they are not answers to a request, so the daemon sends
+     * them on any connection of the session. Until this is called they are dropped.
+     */
+    public void sendPollWakeupsTo(NotificationSink notifications) {
+        pollWatcher.sendTo(notifications);
+    }
+
     /** Open file and directory handles. */
     public int openHandleCount() {
         return handles.size();
@@ -383,6 +434,7 @@ public final class FileSystemSession implements AutoCloseable {
         if (closed) return;
         closed = true;
         interrupts.interruptAll();
+        pollWatcher.close();
         handles.close();
         inodes.close();
     }

@@ -40,6 +40,10 @@ final class NameOps {
         Name name = r.name(MknodIn.SIZE).plain();
         fs.policy().require(Opcode.MKNOD, parent, name, Section.CREATE);
         PathCalls.mknodat(parent.fd(), name.cString(), creationMode(MknodIn.mode(b), MknodIn.umask(b)), MknodIn.rdev(b));
+        if (fs.replies().fifoStreams() && (MknodIn.mode(b) & Statx.S_IFMT) == Statx.S_IFIFO) {
+            Lookups.Found found = fs.lookups().child(r, parent, name);
+            return r.ok(fs.replies().madeFifo(r.out(), 0, found.inode(), found.stat()));
+        }
         return replyEntry(r, parent, name);
     }
 

@@ -12,20 +12,55 @@ import qtfs.sys.Statx;
  * the session (none for files on volatile file systems such as /proc).
  */
 final class Replies {
+    private static final int DT_FIFO = 1, DT_REG = 8;
+
     private final long entrySec, attrSec;
     private final int entryNsec, attrNsec;
+    /** FIFOs are shown as empty regular files, which the client kernel opens through the server (stream files). */
+    private final boolean fifoStreams;
 
     Replies(CacheTimes times) {
+        this(times, false);
+    }
+
+    Replies(CacheTimes times, boolean fifoStreams) {
+        this.fifoStreams = fifoStreams;
         entrySec = times.entry().getSeconds();
         entryNsec = times.entry().getNano();
         attrSec = times.attr().getSeconds();
         attrNsec = times.attr().getNano();
     }
 
-    static void attr(MemorySegment m, long at, Statx st) {
-        FuseAttr.write(m, at, st.ino(), st.size(), st.blocks(),
+    private void attr(MemorySegment m, long at, Statx st) {
+        attr(m, at, st, fifoStreams && st.type() == Statx.S_IFIFO);
+    }
+
+    private static void attr(MemorySegment m, long at, Statx st, boolean fifoAsStream) {
+        int mode = fifoAsStream ? st.mode() & ~Statx.S_IFMT | Statx.S_IFREG : st.mode();
+        FuseAttr.write(m, at, st.ino(), fifoAsStream ? 0 : st.size(), fifoAsStream ? 0 : st.blocks(),
                 st.atimeSec(), st.atimeNsec(), st.mtimeSec(), st.mtimeNsec(), st.ctimeSec(), st.ctimeNsec(),
-                st.mode(), st.nlink(), st.uid(), st.gid(), st.rdevEncoded(), st.blksize());
+                mode, st.nlink(), st.uid(), st.gid(), st.rdevEncoded(), st.blksize());
+    }
+
+    /** Whether FIFOs are served as stream files (shown as regular files). */
+    boolean fifoStreams() {
+        return fifoStreams;
+    }
+
+    /** A directory entry's d_type as the client is to see it. */
+    int direntType(int type) {
+        return fifoStreams && type == DT_FIFO ? DT_REG : type;
+    }
+
+    /**
+     * The entry for a FIFO just made by MKNOD when FIFOs are stream files: the client kernel
+     * insists on the type it asked for, so the FIFO is reported as one, but not to be cached:
+     * the next use of the name looks it up again and gets the stream file.
+     */
+    int madeFifo(MemorySegment m, long at, Inode inode, Statx st) {
+        EntryOut.write(m, at, inode.nodeId, 0, 0, 0, 0, 0);
+        attr(m, at + EntryOut.ATTR, st, false);
+        return EntryOut.SIZE;
     }
 
     /** A fuse_entry_out for {@code inode} at {@code at}; returns its size. */

@@ -84,13 +84,22 @@ final class FsDriver implements AutoCloseable {
         return open(export -> allSections(export), budget);
     }
 
+    /** An export that every section allows, serving FIFOs as stream files or not. */
+    static FsDriver openWithFifoStreams(boolean fifoStreams) throws Exception {
+        return open(export -> allSections(export), DescriptorBudget.forThisProcess(), fifoStreams);
+    }
+
     private static FsDriver open(WhitelistText whitelist, DescriptorBudget budget) throws Exception {
+        return open(whitelist, budget, false);
+    }
+
+    private static FsDriver open(WhitelistText whitelist, DescriptorBudget budget, boolean fifoStreams) throws Exception {
         Path base = Files.createTempDirectory(Path.of("/tmp"), "qtfs-server-test-");
         Path export = Files.createDirectory(base.resolve("export"));
         try {
             Whitelist wl = Whitelist.parse(whitelist.forExport(export), "test-whitelist");
             return new FsDriver(base, export, FileSystemSession.open(export.toString(), wl, INIT, CacheTimes.DEFAULT,
-                    qtfs.sys.Arch.current(), budget));
+                    qtfs.sys.Arch.current(), budget, fifoStreams));
         } catch (Exception | Error e) {
             Files.delete(export);
             Files.delete(base);
