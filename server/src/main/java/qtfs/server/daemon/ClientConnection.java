@@ -125,7 +125,7 @@ final class ClientConnection implements Runnable {
                 level = System.Logger.Level.WARNING;
             }
             incoming.close();
-            if (session != null) session.leave();
+            if (session != null) session.leave(connection);
             daemon.connectionEnded(this);
             LOG.log(level, "{0} closed: {1}", name(), reason);
         }
@@ -160,6 +160,7 @@ final class ClientConnection implements Runnable {
             MountSession s = daemon.sessions().attach(request);
             session = s;
             connection.send(FrameType.ATTACHED, s.mountId, requestId, new Attached(s.token).encode());
+            s.attached(connection);
             LOG.log(System.Logger.Level.INFO, "{0} attached to {1} ({2})", name(), s, request.token() == 0 ? "new session" : "joined");
         } catch (AttachRefusedException e) {
             LOG.log(System.Logger.Level.WARNING, "{0}: attach refused: {1}", name(), e.getMessage());

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import qtfs.server.fs.FileSystemSession;
+import qtfs.transport.Connection;
 import qtfs.wire.Architecture;
 
 /**
@@ -25,6 +26,7 @@ final class MountSession {
     final Architecture architecture;
     final FileSystemSession fs;
     final ReplyCache replies = new ReplyCache();
+    private final ClientPushes pushes;
     private final Consumer<MountSession> onEnd;
     private final Duration grace;
     private final ScheduledExecutorService timer;
@@ -39,7 +41,8 @@ final class MountSession {
     private final Set<Long> lockWaits = ConcurrentHashMap.newKeySet();
 
     MountSession(int mountId, long token, String exportPath, Architecture architecture, FileSystemSession fs,
-                 Consumer<MountSession> onEnd, Duration grace, ScheduledExecutorService timer) {
+                 ClientPushes pushes, Consumer<MountSession> onEnd, Duration grace, ScheduledExecutorService timer) {
+        this.pushes = pushes;
         this.mountId = mountId;
         this.token = token;
         this.exportPath = exportPath;
@@ -59,6 +62,21 @@ final class MountSession {
             graceTimer = null;
         }
         return true;
+    }
+
+    /**
+     * {@code c}, attached to this session, has told its client so: invalidations may go on it,
+     * and those that could not be sent meanwhile are made up for.
+     */
+    void attached(Connection c) {
+        pushes.added(c);
+        fs.clientConnected();
+    }
+
+    /** Connection {@code c} (attached, or null if it never was) left. With the last one gone, the grace period starts. */
+    void leave(Connection c) {
+        if (c != null && pushes.removed(c)) fs.invalidationsMayBeLost();
+        leave();
     }
 
     /** A connection left. With the last one gone, the grace period starts. */

@@ -49,15 +49,20 @@ public final class FileSystemSession implements AutoCloseable {
     private final DirOps dirOps;
     private final XattrOps xattrOps;
     private final LockOps lockOps;
+    private final ChangeWatcher watcher;
+    private final Invalidations changes;
     private volatile boolean closed;
 
     private FileSystemSession(String exportPath, int rootFd, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
-                              Arch clientArch, DescriptorBudget budget) throws ErrnoException {
+                              Arch clientArch, DescriptorBudget budget, ChangeWatcher watcher, PushChannel push)
+            throws ErrnoException {
         this.exportPath = exportPath;
-        this.inodes = new InodeStore(rootFd, budget);
+        this.watcher = watcher != null ? watcher : ChangeWatcher.detached();
+        this.inodes = new InodeStore(rootFd, budget, watcher);
         this.handles = new HandleTable();
+        this.changes = new Invalidations(inodes, this.watcher, push);
         FsContext fs = new FsContext(inodes, handles, new Lookups(inodes), new AccessPolicy(whitelist),
-                new Replies(cacheTimes), new ClientOpenFlags(clientArch, init), init);
+                new Replies(cacheTimes, watcher != null), new ClientOpenFlags(clientArch, init), init, changes);
         this.nodeOps = new NodeOps(fs);
         this.nameOps = new NameOps(fs);
         this.fileOps = new FileOps(fs, nameOps);
@@ -86,12 +91,30 @@ public final class FileSystemSession implements AutoCloseable {
      */
     public static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
                                          Arch clientArch) throws ErrnoException {
-        return open(exportPath, whitelist, init, cacheTimes, clientArch, DescriptorBudget.forThisProcess());
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, DescriptorBudget.forThisProcess(), null, PushChannel.NONE);
+    }
+
+    /**
+     * The same, with changes made on the server (by its processes, or through other sessions
+     * of {@code watcher}) sent to the client through {@code push} as invalidations, and with
+     * the session's own changes announced to the other sessions. Only then may the client
+     * cache for long: inodes whose changes cannot be watched get at most
+     * {@link CacheTimes#UNWATCHED}, and so do names found missing.
+     */
+    public static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
+                                         Arch clientArch, ChangeWatcher watcher, PushChannel push) throws ErrnoException {
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, DescriptorBudget.forThisProcess(), watcher, push);
     }
 
     /** The same with a descriptor budget of its own (tests give it a small one). */
     static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
                                   Arch clientArch, DescriptorBudget budget) throws ErrnoException {
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, budget, null, PushChannel.NONE);
+    }
+
+    private static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
+                                          Arch clientArch, DescriptorBudget budget, ChangeWatcher watcher, PushChannel push)
+            throws ErrnoException {
         if (init.major() != 7 || init.minor() < MIN_MINOR)
             throw new ErrnoException("FUSE protocol " + init.major() + "." + init.minor() + " (qtfsd needs 7." + MIN_MINOR
                     + " or later)", Errno.EPROTO);
@@ -102,7 +125,7 @@ public final class FileSystemSession implements AutoCloseable {
             if (whitelist.exportContaining(canonical).isEmpty())
                 throw new ErrnoException("export " + canonical + " is in no [Mount] entry of " + whitelist.origin()
                         + "; refusing to serve it", Errno.EACCES);
-            return new FileSystemSession(canonical, rootFd, whitelist, init, cacheTimes, clientArch, budget);
+            return new FileSystemSession(canonical, rootFd, whitelist, init, cacheTimes, clientArch, budget, watcher, push);
         } catch (ErrnoException | RuntimeException e) {
             FileIo.closeQuietly(rootFd);
             throw e;
@@ -197,6 +220,7 @@ public final class FileSystemSession implements AutoCloseable {
         if (op == null) return error(reply, unique, Errno.ENOSYS);
         if (closed) return takesNoReply(op) ? 0 : error(reply, unique, Errno.ENOTCONN);
 
+        watcher.servingThread();
         MemorySegment body = request.asSlice(InHeader.SIZE, bodyEnd - InHeader.SIZE);
         try (Request r = new Request(request, body, reply, inodes, handles, notifications, xattrHints, mustNotWait)) {
             try {
@@ -327,6 +351,27 @@ public final class FileSystemSession implements AutoCloseable {
         return f != null && f.inode.type == Statx.S_IFREG && !f.inode.volatileContent;
     }
 
+    /**
+     * The client has a connection again (or another one took over): invalidations waiting for
+     * it go out, and if some may have been lost meanwhile, it is told to forget everything.
+     */
+    public void clientConnected() {
+        changes.connected();
+    }
+
+    /**
+     * Invalidations sent lately may not have reached the client (the connection that carried
+     * them ended): it is told to forget everything as soon as it can be reached.
+     */
+    public void invalidationsMayBeLost() {
+        changes.lostTrack();
+    }
+
+    /** Invalidations sent to the client unasked so far. */
+    public long invalidationsSent() {
+        return changes.sentCount();
+    }
+
     /** Open file and directory handles. */
     public int openHandleCount() {
         return handles.size();
@@ -343,6 +388,7 @@ public final class FileSystemSession implements AutoCloseable {
         if (closed) return;
         closed = true;
         interrupts.interruptAll();
+        changes.close();
         handles.close();
         inodes.close();
     }

@@ -69,6 +69,8 @@ final class NameOps {
         Name name = r.name(LinkIn.SIZE).plain();
         fs.policy().require(Opcode.LINK, newParent, name, Section.CREATE);
         PathCalls.linkInode(old.fd(), newParent.fd(), name.cString());
+        fs.changes().made(newParent, name);
+        fs.changes().made(old, false);   // its link count
         // Fresh attributes: the link count just changed.
         Lookups.Found found = fs.lookups().again(old);
         return r.ok(fs.replies().entry(r.out(), 0, found.inode(), found.stat()));
@@ -79,6 +81,7 @@ final class NameOps {
         Name name = r.name(0).plain();
         fs.policy().require(Opcode.UNLINK, parent, name, Section.UNLINK);
         PathCalls.unlinkat(parent.fd(), name.cString(), 0);
+        fs.changes().made(parent, name);
         return r.ok(0);
     }
 
@@ -87,6 +90,7 @@ final class NameOps {
         Name name = r.name(0).plain();
         fs.policy().require(Opcode.RMDIR, parent, name, Section.RMDIR);
         PathCalls.unlinkat(parent.fd(), name.cString(), OpenFlags.AT_REMOVEDIR);
+        fs.changes().made(parent, name);
         return r.ok(0);
     }
 
@@ -109,6 +113,8 @@ final class NameOps {
         fs.policy().require(op, oldParent, oldName, Section.RENAME);
         fs.policy().require(op, newParent, newName, Section.RENAME);
         PathCalls.renameat2(oldParent.fd(), oldName.cString(), newParent.fd(), newName.cString(), flags);
+        fs.changes().made(oldParent, oldName);
+        fs.changes().made(newParent, newName);
         placeAgain(newParent, newName);
         if ((flags & PathCalls.RENAME_EXCHANGE) != 0) placeAgain(oldParent, oldName);
         return r.ok(0);
@@ -124,6 +130,7 @@ final class NameOps {
     }
 
     private int replyEntry(Request r, Inode parent, Name name) throws ErrnoException {
+        fs.changes().made(parent, name);
         Lookups.Found found = fs.lookups().child(r, parent, name);
         return r.ok(fs.replies().entry(r.out(), 0, found.inode(), found.stat()));
     }
