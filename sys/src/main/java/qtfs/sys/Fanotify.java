@@ -9,8 +9,10 @@ import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import static qtfs.sys.Libc.C_INT;
 import static qtfs.sys.Libc.C_LONG;
 import static qtfs.sys.Libc.C_POINTER;
@@ -123,28 +125,29 @@ public final class Fanotify implements AutoCloseable {
         return parse(buffer, n);
     }
 
+    /** The events in the first {@code n} bytes of {@code b}; records are 4-byte aligned only. */
     static List<Event> parse(MemorySegment b, long n) {
         List<Event> events = new ArrayList<>();
         long at = 0;
         while (at + METADATA_SIZE <= n) {
-            int len = b.get(JAVA_INT, at);
-            int metaLen = Short.toUnsignedInt(b.get(JAVA_SHORT, at + 6));
+            int len = b.get(JAVA_INT_UNALIGNED, at);
+            int metaLen = Short.toUnsignedInt(b.get(JAVA_SHORT_UNALIGNED, at + 6));
             if (len < METADATA_SIZE || at + len > n) break;
-            long mask = b.get(JAVA_LONG, at + 8);
-            int eventFd = b.get(JAVA_INT, at + 16);
+            long mask = b.get(JAVA_LONG_UNALIGNED, at + 8);
+            int eventFd = b.get(JAVA_INT_UNALIGNED, at + 16);
             if (eventFd >= 0) FileIo.closeQuietly(eventFd);   // not reported with file handles, but never leak one
-            int tid = b.get(JAVA_INT, at + 20);
+            int tid = b.get(JAVA_INT_UNALIGNED, at + 20);
             FileId object = null, dir = null;
             byte[] name = null;
             long info = at + metaLen;
             while (info + INFO_HEADER + FSID_SIZE + HANDLE_HEADER <= at + len) {
                 int type = Byte.toUnsignedInt(b.get(JAVA_BYTE, info));
-                int infoLen = Short.toUnsignedInt(b.get(JAVA_SHORT, info + 2));
+                int infoLen = Short.toUnsignedInt(b.get(JAVA_SHORT_UNALIGNED, info + 2));
                 if (infoLen == 0 || info + infoLen > at + len) break;
-                long fsid = b.get(JAVA_LONG, info + INFO_HEADER);
+                long fsid = b.get(JAVA_LONG_UNALIGNED, info + INFO_HEADER);
                 long h = info + INFO_HEADER + FSID_SIZE;
-                int handleBytes = b.get(JAVA_INT, h);
-                int handleType = b.get(JAVA_INT, h + 4);
+                int handleBytes = b.get(JAVA_INT_UNALIGNED, h);
+                int handleType = b.get(JAVA_INT_UNALIGNED, h + 4);
                 long handleEnd = h + HANDLE_HEADER + handleBytes;
                 if (handleEnd <= info + infoLen) {
                     FileId id = new FileId(fsid, handleType, b.asSlice(h + HANDLE_HEADER, handleBytes).toArray(JAVA_BYTE));

@@ -143,8 +143,8 @@ public final class ChangeWatcher implements AutoCloseable {
             List<Fanotify.Event> batch;
             try {
                 batch = group.read(POLL_MILLIS);
-            } catch (ErrnoException e) {
-                LOG.log(Level.ERROR, "reading change events failed (" + e.getMessage() + "): clients forget what they cached");
+            } catch (ErrnoException | RuntimeException e) {
+                LOG.log(Level.ERROR, "reading change events failed (" + e.getMessage() + "): clients forget what they cached", e);
                 sessions.forEach(Invalidations::lostTrack);
                 sleep();
                 continue;
