@@ -64,6 +64,11 @@ final class Invalidations {
         watcher.announce(this, inode.key, data);
     }
 
+    /** This session's client changed the attributes of the inode {@code key} (a link count, by unlink or rename). */
+    void made(InodeKey key) {
+        watcher.announce(this, key, false);
+    }
+
     /** This session's client added, removed or moved {@code name} in {@code dir}. */
     void made(Inode dir, Name name) {
         watcher.announce(this, dir.key, name.bytes());

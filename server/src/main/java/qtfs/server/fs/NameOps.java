@@ -80,8 +80,10 @@ final class NameOps {
         Inode parent = r.inode();
         Name name = r.name(0).plain();
         fs.policy().require(Opcode.UNLINK, parent, name, Section.UNLINK);
+        InodeKey victim = keyAt(parent, name);
         PathCalls.unlinkat(parent.fd(), name.cString(), 0);
         fs.changes().made(parent, name);
+        if (victim != null) fs.changes().made(victim);
         return r.ok(0);
     }
 
@@ -112,12 +114,24 @@ final class NameOps {
         Name newName = r.name(r.after(oldName)).plain();
         fs.policy().require(op, oldParent, oldName, Section.RENAME);
         fs.policy().require(op, newParent, newName, Section.RENAME);
+        InodeKey replaced = keyAt(newParent, newName);
         PathCalls.renameat2(oldParent.fd(), oldName.cString(), newParent.fd(), newName.cString(), flags);
         fs.changes().made(oldParent, oldName);
         fs.changes().made(newParent, newName);
+        if (replaced != null) fs.changes().made(replaced);   // its link count (or, exchanged, its name)
         placeAgain(newParent, newName);
         if ((flags & PathCalls.RENAME_EXCHANGE) != 0) placeAgain(oldParent, oldName);
         return r.ok(0);
+    }
+
+    /** Which inode {@code name} in {@code parent} is, or null: for telling other clients its link count changes. */
+    private static InodeKey keyAt(Inode parent, Name name) {
+        try {
+            Statx st = Statx.at(parent.fd(), name.cString(), OpenFlags.AT_SYMLINK_NOFOLLOW);
+            return new InodeKey(st.dev(), st.ino());
+        } catch (ErrnoException e) {
+            return null;   // the operation reports the error
+        }
     }
 
     /** The node now at {@code name} in {@code parent}, if known, is remembered there (see {@link InodeStore#foundAt}). */

@@ -175,6 +175,19 @@ class ChangeWatcherTest {
     }
 
     @Test
+    void aLinkCountChangedThroughOneSessionIsForgottenByTheOther() throws Exception {
+        twoSessions();
+        Files.writeString(a.export.resolve("f"), "x");
+        Files.createLink(a.export.resolve("h"), a.export.resolve("f"));
+        Files.writeString(a.export.resolve("r"), "x");
+        String f = file(b, "f"), r = file(b, "r");
+        a.unlink(FsDriver.ROOT, "h");
+        awaitPushed(b, "inode " + f + " -1");
+        a.rename(FsDriver.ROOT, "f", FsDriver.ROOT, "r");   // r replaced: its last link gone
+        awaitPushed(b, "inode " + r + " -1");
+    }
+
+    @Test
     void anOverflowMakesEveryClientForgetEverything() throws Exception {
         Files.createDirectory(a.export.resolve("d"));
         Files.writeString(a.export.resolve("d/f"), "x");
