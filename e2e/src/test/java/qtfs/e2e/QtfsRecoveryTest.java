@@ -220,4 +220,28 @@ class QtfsRecoveryTest {
         assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
         client.awaitCondition("the client to say what to do", () -> client.log().contains("unmount and mount again"), Duration.ofSeconds(10));
     }
+
+    @Test
+    void aChangeMadeWhileTheClientWasAwayShowsOnceItIsBackDespiteLongCaches() throws Exception {
+        startServer("30");
+        startClient(",conns=1,attr_timeout=60,entry_timeout=60");
+        Files.writeString(export.resolve("f"), "before");
+        assertEquals("before", Files.readString(mnt.resolve("f")), "cached for 60 s from now on");
+        signal("STOP", server);
+        client.awaitCondition("the client noticing the silent server", () -> client.log().contains("the server stopped answering"),
+                Duration.ofSeconds(20));
+        // the invalidation cannot reach the client: it drops the connection that would carry it
+        Files.writeString(export.resolve("f"), "changed while the client was away");
+        signal("CONT", server);
+        client.awaitCondition("the client to reconnect", () -> client.log().contains("back after"), Duration.ofSeconds(20));
+        Duration took = qtfs.e2e.harness.Poll.until(() -> {
+            try {
+                return Files.readString(mnt.resolve("f")).equals("changed while the client was away");
+            } catch (IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(15));
+        assertNotNull(took, () -> "the client never saw the change made while it was away\n" + client.describe());
+        assertTrue(took.compareTo(Duration.ofSeconds(1)) <= 0, "seen " + took.toMillis() + " ms after the reconnection");
+    }
 }
