@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -225,18 +226,21 @@ class QtfsRecoveryTest {
     void aChangeMadeWhileTheClientWasAwayShowsOnceItIsBackDespiteLongCaches() throws Exception {
         startServer("30");
         startClient(",conns=1,attr_timeout=60,entry_timeout=60");
-        Files.writeString(export.resolve("f"), "before");
-        assertEquals("before", Files.readString(mnt.resolve("f")), "cached for 60 s from now on");
-        signal("STOP", server);
-        client.awaitCondition("the client noticing the silent server", () -> client.log().contains("the server stopped answering"),
+        Files.writeString(export.resolve("f"), "x");
+        Files.setPosixFilePermissions(export.resolve("f"), PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(mnt.resolve("f"))),
+                "cached for 60 s from now on");
+        signal("STOP", client);
+        server.awaitCondition("the server dropping the silent client", () -> server.log().contains("the client stopped answering"),
                 Duration.ofSeconds(20));
-        // the invalidation cannot reach the client: it drops the connection that would carry it
-        Files.writeString(export.resolve("f"), "changed while the client was away");
-        signal("CONT", server);
+        // the session has no connection: the invalidation cannot be sent, and is made up for later
+        Files.setPosixFilePermissions(export.resolve("f"), PosixFilePermissions.fromString("rw-------"));
+        Thread.sleep(500);
+        signal("CONT", client);
         client.awaitCondition("the client to reconnect", () -> client.log().contains("back after"), Duration.ofSeconds(20));
         Duration took = qtfs.e2e.harness.Poll.until(() -> {
             try {
-                return Files.readString(mnt.resolve("f")).equals("changed while the client was away");
+                return PosixFilePermissions.toString(Files.getPosixFilePermissions(mnt.resolve("f"))).equals("rw-------");
             } catch (IOException e) {
                 return false;
             }
