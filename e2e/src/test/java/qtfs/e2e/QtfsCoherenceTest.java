@@ -63,19 +63,21 @@ class QtfsCoherenceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("serverChanges")
     void aChangeMadeOnTheServerShowsWithinASecond(SharingSuite.ServerChange change) throws IOException {
-        Path[] dir = sharedDirectory("server-change");
-        change.prepare().run(dir[0], dir[1]);
-        change.change().run(dir[0], dir[1]);
-        assertSeenWithinBound("the server's change (" + change + ")", dir[0], change.seen());
+        changeAndWatch(change, "the server's change", 1);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("serverChanges")
     void aChangeMadeThroughAnotherMountShowsWithinASecond(SharingSuite.ServerChange change) throws IOException {
-        Path[] dir = sharedDirectory("other-mount-change");
-        change.prepare().run(dir[0], dir[2]);
-        change.change().run(dir[0], dir[2]);
-        assertSeenWithinBound("the other mount's change (" + change + ")", dir[0], change.seen());
+        changeAndWatch(change, "the other mount's change", 2);
+    }
+
+    /** Makes {@code change} through side {@code by} of a shared directory and waits for mount 0 to see it. */
+    private static void changeAndWatch(SharingSuite.ServerChange change, String what, int by) throws IOException {
+        Path[] dir = sharedDirectory("change");
+        change.prepare().run(dir[0], dir[by]);
+        change.change().run(dir[0], dir[by]);
+        assertSeenWithinBound(what + " (" + change + ")", dir[0], change.seen());
     }
 
     @Test
