@@ -33,6 +33,7 @@ public final class ChangeWatcher implements AutoCloseable {
     private static final long INODE_EVENTS = Fanotify.MODIFY | Fanotify.ATTRIB | Fanotify.DELETE_SELF | Fanotify.MOVE_SELF;
     private static final long EVENTS = ENTRY_EVENTS | INODE_EVENTS | Fanotify.ONDIR;
     private static final int POLL_MILLIS = 200;
+    private static final int PRUNE_ABOVE = 1024;
 
     /** Null when fanotify is not available: then nothing is watched. */
     private final Fanotify group;
@@ -104,6 +105,8 @@ public final class ChangeWatcher implements AutoCloseable {
     void servingThread() {
         if (group == null || registered.get()) return;
         registered.set(true);
+        // connection readers come and go: forget the ended ones now and then
+        if (servingThreads.size() > PRUNE_ABOVE) servingThreads.values().removeIf(t -> !t.isAlive());
         servingThreads.put(ThreadIds.current(), Thread.currentThread());
     }
 
