@@ -55,8 +55,8 @@ public record MountSettings(ClientOptions client, LogLevel logLevel, Optional<Pa
             new Option("threads", "N", "threads reading FUSE requests, 1-" + MAX_FUSE_THREADS + " (default: "
                     + ClientOptions.DEFAULT_FUSE_THREADS + ")"),
             new Option("attr_timeout", "SECS", "how long the kernel caches file attributes, 0 disables it "
-                    + "(default: " + seconds(ClientOptions.DEFAULT_TIMEOUT) + "); a change made on the server "
-                    + "shows on the client within this time"),
+                    + "(default: " + seconds(ClientOptions.DEFAULT_TIMEOUT) + "); changes made on the server show at once "
+                    + "(qtfsd announces them), or within at most 1 s on file systems it cannot watch"),
             new Option("entry_timeout", "SECS", "how long the kernel caches name lookups, 0 disables it (default: "
                     + seconds(ClientOptions.DEFAULT_TIMEOUT) + ")"),
             new Option("allow_other", null, "let users other than the mounting one use the mount"),

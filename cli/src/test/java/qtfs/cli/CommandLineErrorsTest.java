@@ -102,7 +102,7 @@ class CommandLineErrorsTest {
                 "rw,server=unix:/run/qtfs/qtfsd.sock,_netdev,noauto,user,defaults,x-systemd.requires=qtfsd");
         assertEquals(ExitStatus.OK, run.status(), run.err());
         assertEquals("mount.qtfs: would mount /srv/share on /mnt/share with server=unix:/run/qtfs/qtfsd.sock,"
-                + "conns=4,threads=4,attr_timeout=1,entry_timeout=1,rw,heartbeat=10,hard,timeo=60,fifo=stream,log_level=INFO\n", run.out());
+                + "conns=4,threads=4,attr_timeout=60,entry_timeout=60,rw,heartbeat=10,hard,timeo=60,fifo=stream,log_level=INFO\n", run.out());
         assertEquals("", run.err());
 
         run = CommandRun.of(MountQtfsMain::run, "-f", "-oserver=unix:/s", "-t", "qtfs", "/srv", "/mnt");

@@ -79,7 +79,7 @@ class HelpTextTest {
         assertEquals(0, run.status());
         assertMentions(run.out(), MountCommand.SPECS);
         assertMentionsMountOptions(run.out());
-        assertTrue(run.out().contains("(default: 1)"), "timeouts show their default");
+        assertTrue(run.out().contains("(default: 60)"), "timeouts show their default");
     }
 
     @Test

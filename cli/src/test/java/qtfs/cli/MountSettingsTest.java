@@ -39,8 +39,8 @@ class MountSettingsTest {
         assertEquals(Path.of("/mnt/share"), c.mountpoint());
         assertEquals(4, c.connections());
         assertEquals(4, c.fuseThreads());
-        assertEquals(Duration.ofSeconds(1), c.attrTimeout());
-        assertEquals(Duration.ofSeconds(1), c.entryTimeout());
+        assertEquals(Duration.ofSeconds(60), c.attrTimeout());
+        assertEquals(Duration.ofSeconds(60), c.entryTimeout());
         assertFalse(c.allowOther());
         assertFalse(c.readOnly());
         assertEquals(LogLevel.INFO, s.logLevel());

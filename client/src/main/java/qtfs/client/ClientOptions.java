@@ -27,7 +27,8 @@ public record ClientOptions(Address server, String serverPath, Path mountpoint, 
         boolean localFifos) {
     public static final int DEFAULT_CONNECTIONS = 4;
     public static final int DEFAULT_FUSE_THREADS = 4;
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+    /** Long: qtfsd tells the client of every change made elsewhere (on file systems it can watch). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int MAX_CONNECTIONS = 64;
 
     public ClientOptions {

@@ -575,6 +575,7 @@ final class ServerLink {
         checkChannel(g, h);
         FuseFrames.checkReply(payload, FrameType.FUSE_NOTIFY);
         if (FuseFrames.replyUnique(payload) != 0) throw new ProtocolException("FUSE_NOTIFY with a non-zero unique");
+        xattrs.notified(MemorySegment.ofBuffer(payload));
         notifications.add(payload);
     }
 

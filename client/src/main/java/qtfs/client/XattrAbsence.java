@@ -1,7 +1,12 @@
 package qtfs.client;
 
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+
+import qtfs.fuse.proto.Le;
+import qtfs.fuse.proto.Notify;
+import qtfs.fuse.proto.OutHeader;
 
 /**
  * Nodes the server said have no extended attributes (NO_XATTRS), for as long as the kernel may
@@ -9,10 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * (empty) for them itself. `ls -l` asks for two attributes of every file; answered here, a
  * listing of 10000 files saves 20000 round trips to the server.
  *
- * <p>Coherence is that of attributes: a change made on the server shows within the attribute
- * timeout. Changes made through this mount show at once: a SETXATTR or REMOVEXATTR drops the
- * node, and for one timeout no hint about it is believed (a hint may have been made before
- * the change and arrive after it).
+ * <p>Coherence is that of attributes. Changes made through this mount show at once: a SETXATTR
+ * or REMOVEXATTR drops the node, and for one timeout no hint about it is believed (a hint may
+ * have been made before the change and arrive after it). Changes made elsewhere come as the
+ * server's invalidation of the node, which does the same.
  */
 final class XattrAbsence {
     /** Past this many entries, expired ones are swept out. */
@@ -66,6 +71,13 @@ final class XattrAbsence {
         if (!enabled()) return;
         absentUntil.remove(node);
         changedUntil.put(node, System.nanoTime() + ttlNanos);
+    }
+
+    /** A notification from the server (header and body): a node whose attributes it invalidates is dropped. */
+    void notified(MemorySegment notification) {
+        if (notification.byteSize() >= Notify.INVAL_INODE_SIZE && Notify.code(notification) == Notify.INVAL_INODE) {
+            changing(notification.get(Le.U64, OutHeader.SIZE));
+        }
     }
 
     /** The kernel forgot {@code node}: its id is never used again. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,5 +220,32 @@ class QtfsRecoveryTest {
         IOException e = assertThrows(IOException.class, () -> Files.readString(mnt.resolve("before")));
         assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
         client.awaitCondition("the client to say what to do", () -> client.log().contains("unmount and mount again"), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aChangeMadeWhileTheClientWasAwayShowsOnceItIsBackDespiteLongCaches() throws Exception {
+        startServer("30");
+        startClient(",conns=1,attr_timeout=60,entry_timeout=60");
+        Files.writeString(export.resolve("f"), "x");
+        Files.setPosixFilePermissions(export.resolve("f"), PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(mnt.resolve("f"))),
+                "cached for 60 s from now on");
+        signal("STOP", client);
+        server.awaitCondition("the server dropping the silent client", () -> server.log().contains("the client stopped answering"),
+                Duration.ofSeconds(20));
+        // the session has no connection: the invalidation cannot be sent, and is made up for later
+        Files.setPosixFilePermissions(export.resolve("f"), PosixFilePermissions.fromString("rw-------"));
+        Thread.sleep(500);
+        signal("CONT", client);
+        client.awaitCondition("the client to reconnect", () -> client.log().contains("back after"), Duration.ofSeconds(20));
+        Duration took = qtfs.e2e.harness.Poll.until(() -> {
+            try {
+                return PosixFilePermissions.toString(Files.getPosixFilePermissions(mnt.resolve("f"))).equals("rw-------");
+            } catch (IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(15));
+        assertNotNull(took, () -> "the client never saw the change made while it was away\n" + client.describe());
+        assertTrue(took.compareTo(Duration.ofSeconds(1)) <= 0, "seen " + took.toMillis() + " ms after the reconnection");
     }
 }

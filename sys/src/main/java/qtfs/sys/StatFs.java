@@ -10,11 +10,11 @@ import static qtfs.sys.Libc.C_INT;
 import static qtfs.sys.Libc.C_POINTER;
 
 /**
- * fstatfs(2) figures. struct statfs has the same 64-bit layout (120 bytes, all words 8
+ * fstatfs(2) figures; {@code fsid} is f_fsid's two words as one (as fanotify reports it). struct statfs has the same 64-bit layout (120 bytes, all words 8
  * bytes) on x86_64 and aarch64.
  */
 public record StatFs(long type, long bsize, long blocks, long bfree, long bavail, long files, long ffree,
-                     long namelen, long frsize, long flags) {
+                     long namelen, long frsize, long flags, long fsid) {
 
     /** f_type of a proc file system. */
     public static final long PROC_SUPER_MAGIC = 0x9fa0;
@@ -29,6 +29,6 @@ public record StatFs(long type, long bsize, long blocks, long bfree, long bavail
         Calls.checked("fstatfs", () -> (int) FSTATFS.invokeExact(Libc.errnoState(), fd, b));
         return new StatFs(b.get(JAVA_LONG, 0), b.get(JAVA_LONG, 8), b.get(JAVA_LONG, 16), b.get(JAVA_LONG, 24),
                 b.get(JAVA_LONG, 32), b.get(JAVA_LONG, 40), b.get(JAVA_LONG, 48), b.get(JAVA_LONG, 64),
-                b.get(JAVA_LONG, 72), b.get(JAVA_LONG, 80));
+                b.get(JAVA_LONG, 72), b.get(JAVA_LONG, 80), b.get(JAVA_LONG, 56));
     }
 }

@@ -20,6 +20,7 @@ public final class QtfsFixture extends MountFixture {
     static final String CLIENT_MAIN = "qtfs.cli.QtfsMain";
 
     private final int exportCount;
+    private final int clientsPerExport;
     private final Duration attributeTimeout;
     private final List<Mount> mounts = new ArrayList<>();
     private DaemonProcess server;
@@ -28,19 +29,28 @@ public final class QtfsFixture extends MountFixture {
     /** Directories (relative to each export) where clients may mount on the server. */
     private List<String> remoteMountDirs = List.of();
 
-    private QtfsFixture(int exportCount, Duration attributeTimeout) {
+    private QtfsFixture(int exportCount, int clientsPerExport, Duration attributeTimeout) {
         this.exportCount = exportCount;
+        this.clientsPerExport = clientsPerExport;
         this.attributeTimeout = attributeTimeout;
     }
 
     /** One export, attribute and entry timeouts of 1 s. */
     public static QtfsFixture singleExport() {
-        return new QtfsFixture(1, Duration.ofSeconds(1));
+        return new QtfsFixture(1, 1, Duration.ofSeconds(1));
     }
 
     /** Several exports, each mounted on its own mount point by its own client. */
     public static QtfsFixture exports(int count) {
-        return new QtfsFixture(count, Duration.ofSeconds(1));
+        return new QtfsFixture(count, 1, Duration.ofSeconds(1));
+    }
+
+    /**
+     * One export mounted by {@code clients} clients (mounts 0, 1...), each with attribute and
+     * entry timeouts of {@code cacheTimeout} (whole seconds).
+     */
+    public static QtfsFixture sharedExport(int clients, Duration cacheTimeout) {
+        return new QtfsFixture(1, clients, cacheTimeout);
     }
 
     /**
@@ -89,7 +99,9 @@ public final class QtfsFixture extends MountFixture {
         server = startDaemon("qtfsd", java(DAEMON_MAIN, "--listen", "unix:" + socket, "--whitelist",
                 whitelist.toString(), "--run-dir", runDir.toString()));
         server.awaitLine("qtfsd: ready", START_TIMEOUT);
-        for (int i = 0; i < exportCount; i++) {
+        for (int e = 0; e < exportCount * clientsPerExport; e++) {
+            int i = mounts.size();
+            Path export = exports.get(e / clientsPerExport);
             Path mountPoint = scratch.newDirectory("mnt-" + i);
             long seconds = attributeTimeout.toSeconds();
             // fifo=local: the probes compare file types with a local directory, where a FIFO is a
@@ -98,7 +110,7 @@ public final class QtfsFixture extends MountFixture {
                     "server=unix:" + socket + ",allow_other,fifo=local,attr_timeout=" + seconds + ",entry_timeout=" + seconds,
                     exports.get(i).toString(), mountPoint.toString()));
             awaitMount(client, mountPoint);
-            mounts.add(new Mount(i, mountPoint, exports.get(i), localDir(), attributeTimeout, client, this));
+            mounts.add(new Mount(i, mountPoint, export, localDir(), attributeTimeout, client, this));
         }
     }
 

@@ -139,10 +139,7 @@ final class ClientConnection implements Runnable {
                 level = System.Logger.Level.WARNING;
             }
             incoming.close();
-            if (session != null) {
-                session.notifier.disconnected(connection);
-                session.leave();
-            }
+            if (session != null) session.leave(connection);
             daemon.connectionEnded(this);
             LOG.log(level, "{0} closed: {1}", name(), reason);
         }
@@ -176,8 +173,8 @@ final class ClientConnection implements Runnable {
         try {
             MountSession s = daemon.sessions().attach(request, fifoStreamsAgreed);
             session = s;
-            s.notifier.connected(connection);
             connection.send(FrameType.ATTACHED, s.mountId, requestId, new Attached(s.token).encode());
+            s.attached(connection);
             LOG.log(System.Logger.Level.INFO, "{0} attached to {1} ({2})", name(), s, request.token() == 0 ? "new session" : "joined");
             mountTableChanged(daemon.mountTable());
         } catch (AttachRefusedException e) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import qtfs.server.fs.FileSystemSession;
+import qtfs.transport.Connection;
 import qtfs.wire.Architecture;
 
 /**
@@ -26,6 +27,7 @@ final class MountSession {
     final FileSystemSession fs;
     final ReplyCache replies = new ReplyCache();
     final HandleQuota handleQuota = new HandleQuota();
+    private final ClientPushes pushes;
     private final Consumer<MountSession> onEnd;
     private final Duration grace;
     private final ScheduledExecutorService timer;
@@ -38,11 +40,10 @@ final class MountSession {
     private ScheduledFuture<?> graceTimer;
     /** Uniques of requests waiting for other processes (SETLKW, FIFO waits), so an abandoned session can stop them. */
     private final Set<Long> lockWaits = ConcurrentHashMap.newKeySet();
-    /** Where notifications that answer no request go (poll wake-ups). */
-    final SessionNotifier notifier;
 
     MountSession(int mountId, long token, String exportPath, Architecture architecture, FileSystemSession fs,
-                 Consumer<MountSession> onEnd, Duration grace, ScheduledExecutorService timer) {
+                 ClientPushes pushes, Consumer<MountSession> onEnd, Duration grace, ScheduledExecutorService timer) {
+        this.pushes = pushes;
         this.mountId = mountId;
         this.token = token;
         this.exportPath = exportPath;
@@ -51,8 +52,6 @@ final class MountSession {
         this.onEnd = onEnd;
         this.grace = grace;
         this.timer = timer;
-        this.notifier = new SessionNotifier(mountId);
-        fs.sendPollWakeupsTo(notifier);
     }
 
     /** Another connection joins (also during the grace period); false when the session already ended. */
@@ -64,6 +63,21 @@ final class MountSession {
             graceTimer = null;
         }
         return true;
+    }
+
+    /**
+     * {@code c}, attached to this session, has told its client so: invalidations may go on it,
+     * and those that could not be sent meanwhile are made up for.
+     */
+    void attached(Connection c) {
+        pushes.added(c);
+        fs.clientConnected();
+    }
+
+    /** Connection {@code c} (attached, or null if it never was) left. With the last one gone, the grace period starts. */
+    void leave(Connection c) {
+        if (c != null && pushes.removed(c)) fs.invalidationsMayBeLost();
+        leave();
     }
 
     /** A connection left. With the last one gone, the grace period starts. */

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import qtfs.fuse.proto.InitParams;
 import qtfs.server.fs.CacheTimes;
+import qtfs.server.fs.ChangeWatcher;
 import qtfs.server.fs.FileSystemSession;
 import qtfs.server.whitelist.Whitelist;
 import qtfs.sys.Arch;
@@ -43,6 +44,8 @@ final class MountSessions {
     private final SecureRandom random = new SecureRandom();
 
     private final Duration grace;
+    /** Tells every session of changes made elsewhere; one for the daemon. */
+    private final ChangeWatcher changes = ChangeWatcher.start();
     private final ScheduledExecutorService graceTimer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("qtfsd-session-grace").daemon().unstarted(r));
 
@@ -69,9 +72,11 @@ final class MountSessions {
         InitParams init = new InitParams(FUSE_MAJOR, request.fuseMinor(), request.fuseFlags(), request.maxWrite(), request.maxWrite(),
                 request.maxWrite() / 4096, 1);
         FileSystemSession fs;
+        int mountId = lastMountId.incrementAndGet();
+        ClientPushes pushes = new ClientPushes(mountId);
         try {
             fs = FileSystemSession.open(export, whitelist, init, new CacheTimes(request.entryTimeout(), request.attrTimeout()),
-                    Arch.valueOf(request.architecture().name()), fifoStreams);
+                    Arch.valueOf(request.architecture().name()), fifoStreams, changes, pushes);
         } catch (ErrnoException e) {
             throw new AttachRefusedException(e.errno(), "cannot serve export " + export + ": " + e.getMessage());
         }
@@ -80,8 +85,7 @@ final class MountSessions {
         do {
             token = random.nextLong();
         } while (token == 0 || byToken.containsKey(token));
-        session = new MountSession(lastMountId.incrementAndGet(), token, export, request.architecture(), fs, this::ended,
-                grace, graceTimer);
+        session = new MountSession(mountId, token, export, request.architecture(), fs, pushes, this::ended, grace, graceTimer);
         byToken.put(token, session);
         return session;
     }
@@ -135,6 +139,7 @@ final class MountSessions {
     void endAll() {
         for (MountSession s : List.copyOf(byToken.values())) s.endNow();
         graceTimer.shutdownNow();
+        changes.close();
     }
 
     int size() {

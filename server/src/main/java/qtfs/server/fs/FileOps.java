@@ -47,6 +47,7 @@ final class FileOps {
         if (fifos.serves(inode)) return fifos.open(r, inode, clientFlags);
         int fd = ProcSelf.reopen(inode.fd(), fs.openFlags().forOpen(clientFlags));
         long fh = register(fd, inode, false);
+        if ((clientFlags & OpenFlags.O_TRUNC) != 0) fs.changes().made(inode, true);
         OpenOut.write(r.out(), 0, fh, replyFlags(inode, clientFlags));
         return r.ok(OpenOut.SIZE);
     }
@@ -86,6 +87,10 @@ final class FileOps {
         }
         found.inode().acquire();   // the handle's own use, released with the handle
         long fh = fs.handles().add(fd, found.inode(), false);
+        if (name != null) {
+            fs.changes().made(parent, name);
+            if ((clientFlags & OpenFlags.O_TRUNC) != 0) fs.changes().made(found.inode(), true);
+        }
         int n = fs.replies().entry(r.out(), 0, found.inode(), found.stat());
         OpenOut.write(r.out(), EntryOut.SIZE, fh, replyFlags(found.inode(), clientFlags));
         return r.ok(n + OpenOut.SIZE);
@@ -162,6 +167,7 @@ final class FileOps {
             if (n == 0) break;
             done += n;
         }
+        if (done > 0) fs.changes().made(f.inode, true);
         WriteOut.write(r.out(), 0, (int) done);
         return r.ok(WriteOut.SIZE);
     }
@@ -219,6 +225,7 @@ final class FileOps {
         OpenFile f = r.file(FallocateIn.fh(b));
         fs.policy().require(Opcode.FALLOCATE, f.inode, Section.WRITE);
         FileCalls.fallocate(f.fd, FallocateIn.mode(b), FallocateIn.offset(b), FallocateIn.length(b));
+        fs.changes().made(f.inode, true);
         return r.ok(0);
     }
 
@@ -240,6 +247,7 @@ final class FileOps {
         if (CopyFileRangeIn.flags(b) != 0) throw new FuseError(Errno.EINVAL, "COPY_FILE_RANGE flags must be 0");
         long length = Long.compareUnsigned(CopyFileRangeIn.len(b), MAX_COPY) > 0 ? MAX_COPY : CopyFileRangeIn.len(b);
         long n = FileCalls.copyFileRange(in.fd, CopyFileRangeIn.offIn(b), out.fd, CopyFileRangeIn.offOut(b), length, 0);
+        if (n > 0) fs.changes().made(out.inode, true);
         WriteOut.write(r.out(), 0, (int) n);
         return r.ok(WriteOut.SIZE);
     }

@@ -55,16 +55,24 @@ public final class FileSystemSession implements AutoCloseable {
     private final IoctlOps ioctlOps;
     private final FifoOps fifoOps;
     private final FifoPollWatcher pollWatcher = new FifoPollWatcher();
+    private final ChangeWatcher watcher;
+    private final Invalidations changes;
     private volatile boolean closed;
 
     private FileSystemSession(String exportPath, int rootFd, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
-                              Arch clientArch, DescriptorBudget budget, boolean fifoStreams) throws ErrnoException {
+                              Arch clientArch, DescriptorBudget budget, boolean fifoStreams, ChangeWatcher watcher,
+                              PushChannel push)
+            throws ErrnoException {
         this.exportPath = exportPath;
-        this.inodes = new InodeStore(rootFd, budget);
+        this.watcher = watcher != null ? watcher : ChangeWatcher.detached();
+        this.inodes = new InodeStore(rootFd, budget, watcher);
         this.handles = new HandleTable();
+        this.changes = new Invalidations(inodes, this.watcher, push);
         AccessPolicy policy = new AccessPolicy(whitelist);
         FsContext fs = new FsContext(inodes, handles, new Lookups(inodes), policy,
-                new Replies(cacheTimes, fifoStreams), new ClientOpenFlags(clientArch, init), init);
+                new Replies(cacheTimes, watcher != null, fifoStreams), new ClientOpenFlags(clientArch, init), init, changes);
+        // poll wake-ups answer no request: they go out as the session's other unasked notifications do
+        pollWatcher.sendTo(push::send);
         this.nodeOps = new NodeOps(fs);
         this.nameOps = new NameOps(fs);
         this.fifoOps = new FifoOps(fs, interrupts, pollWatcher);
@@ -95,27 +103,36 @@ public final class FileSystemSession implements AutoCloseable {
      */
     public static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
                                          Arch clientArch) throws ErrnoException {
-        return open(exportPath, whitelist, init, cacheTimes, clientArch, false);
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, DescriptorBudget.forThisProcess(), false, null,
+                PushChannel.NONE);
     }
 
     /**
-     * The same; with {@code fifoStreams} FIFOs are served as stream files (shown as empty
-     * regular files, opened, read, written and polled on the server), for a client that
-     * asked for them; otherwise its kernel keeps them local.
+     * The same, with changes made on the server (by its processes, or through other sessions
+     * of {@code watcher}) sent to the client through {@code push} as invalidations, and with
+     * the session's own changes announced to the other sessions. Only then may the client
+     * cache for long: inodes whose changes cannot be watched get at most
+     * {@link CacheTimes#UNWATCHED}, and so do names found missing. With {@code fifoStreams}
+     * FIFOs are served as stream files (shown as empty regular files, opened, read, written
+     * and polled on the server), for a client that asked for them; otherwise its kernel keeps
+     * them local.
      */
     public static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
-                                         Arch clientArch, boolean fifoStreams) throws ErrnoException {
-        return open(exportPath, whitelist, init, cacheTimes, clientArch, DescriptorBudget.forThisProcess(), fifoStreams);
+                                         Arch clientArch, boolean fifoStreams, ChangeWatcher watcher, PushChannel push)
+            throws ErrnoException {
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, DescriptorBudget.forThisProcess(), fifoStreams,
+                watcher, push);
     }
 
     /** The same with a descriptor budget of its own (tests give it a small one). */
     static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
                                   Arch clientArch, DescriptorBudget budget) throws ErrnoException {
-        return open(exportPath, whitelist, init, cacheTimes, clientArch, budget, false);
+        return open(exportPath, whitelist, init, cacheTimes, clientArch, budget, false, null, PushChannel.NONE);
     }
 
     static FileSystemSession open(String exportPath, Whitelist whitelist, InitParams init, CacheTimes cacheTimes,
-                                  Arch clientArch, DescriptorBudget budget, boolean fifoStreams) throws ErrnoException {
+                                  Arch clientArch, DescriptorBudget budget, boolean fifoStreams, ChangeWatcher watcher,
+                                  PushChannel push) throws ErrnoException {
         if (init.major() != 7 || init.minor() < MIN_MINOR)
             throw new ErrnoException("FUSE protocol " + init.major() + "." + init.minor() + " (qtfsd needs 7." + MIN_MINOR
                     + " or later)", Errno.EPROTO);
@@ -126,7 +143,7 @@ public final class FileSystemSession implements AutoCloseable {
             if (whitelist.exportContaining(canonical).isEmpty())
                 throw new ErrnoException("export " + canonical + " is in no [Mount] entry of " + whitelist.origin()
                         + "; refusing to serve it", Errno.EACCES);
-            return new FileSystemSession(canonical, rootFd, whitelist, init, cacheTimes, clientArch, budget, fifoStreams);
+            return new FileSystemSession(canonical, rootFd, whitelist, init, cacheTimes, clientArch, budget, fifoStreams, watcher, push);
         } catch (ErrnoException | RuntimeException e) {
             FileIo.closeQuietly(rootFd);
             throw e;
@@ -221,6 +238,7 @@ public final class FileSystemSession implements AutoCloseable {
         if (op == null) return error(reply, unique, Errno.ENOSYS);
         if (closed) return takesNoReply(op) ? 0 : error(reply, unique, Errno.ENOTCONN);
 
+        watcher.servingThread();
         MemorySegment body = request.asSlice(InHeader.SIZE, bodyEnd - InHeader.SIZE);
         try (Request r = new Request(request, body, reply, inodes, handles, notifications, xattrHints, mustNotWait)) {
             try {
@@ -411,11 +429,24 @@ public final class FileSystemSession implements AutoCloseable {
     }
 
     /**
-     * Where NOTIFY_POLL wake-ups go: they are not answers to a request, so the daemon sends
-     * them on any connection of the session. Until this is called they are dropped.
+     * The client has a connection again (or another one took over): invalidations waiting for
+     * it go out, and if some may have been lost meanwhile, it is told to forget everything.
      */
-    public void sendPollWakeupsTo(NotificationSink notifications) {
-        pollWatcher.sendTo(notifications);
+    public void clientConnected() {
+        changes.connected();
+    }
+
+    /**
+     * Invalidations sent lately may not have reached the client (the connection that carried
+     * them ended): it is told to forget everything as soon as it can be reached.
+     */
+    public void invalidationsMayBeLost() {
+        changes.lostTrack();
+    }
+
+    /** Invalidations sent to the client unasked so far. */
+    public long invalidationsSent() {
+        return changes.sentCount();
     }
 
     /** Open file and directory handles. */
@@ -435,6 +466,7 @@ public final class FileSystemSession implements AutoCloseable {
         closed = true;
         interrupts.interruptAll();
         pollWatcher.close();
+        changes.close();
         handles.close();
         inodes.close();
     }

@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import qtfs.sys.ErrnoException;
+import qtfs.sys.Fanotify;
 import qtfs.sys.FileHandles;
 import qtfs.sys.FileIo;
 import qtfs.sys.NativeStrings;
@@ -40,6 +41,8 @@ final class Inode {
     final FileSystemKind fsKind;
     /** On procfs, sysfs, cgroup and the like: sizes are 0 and contents change under the reader. */
     final boolean volatileContent;
+    /** How change events name this inode; null when its changes are not watched. */
+    final Fanotify.FileId fileId;
     private final DescriptorBudget budget;
 
     long lookups;   // guarded by the store's per-key lock
@@ -64,7 +67,9 @@ final class Inode {
     private volatile boolean pathUnverified;
 
     /** Takes over {@code fd}, counted in {@code budget}. */
-    Inode(long nodeId, int fd, InodeKey key, int type, FileSystemKind fsKind, DescriptorBudget budget, boolean parkable) {
+    Inode(long nodeId, int fd, InodeKey key, int type, FileSystemKind fsKind, DescriptorBudget budget, boolean parkable,
+          Fanotify.FileId fileId) {
+        this.fileId = fileId;
         this.nodeId = nodeId;
         this.fd = fd;
         this.key = key;

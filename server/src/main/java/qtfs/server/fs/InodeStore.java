@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import qtfs.sys.ErrnoException;
+import qtfs.sys.Fanotify;
 import qtfs.sys.FileIo;
 import qtfs.sys.Statx;
 
@@ -13,27 +14,59 @@ import qtfs.sys.Statx;
  * Node id → inode, and (dev, ino) → inode so that every name of a hard-linked file maps to
  * one node id. Node id 1 is the export root and lives as long as the store; other ids count
  * up and are never reused. Updates of one inode serialise on its key's map entry, so there
- * is no store-wide lock.
+ * is no store-wide lock. When changes are watched, inodes are also found by the file id
+ * change events name them by.
  */
 final class InodeStore {
     static final long ROOT_ID = 1;
 
     private final ConcurrentHashMap<Long, Inode> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InodeKey, Inode> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Fanotify.FileId, Inode> byFileId = new ConcurrentHashMap<>();
+    /** Null when changes are not watched. */
+    private final ChangeWatcher watcher;
     private final AtomicLong nextId = new AtomicLong(ROOT_ID + 1);
     private final DescriptorBudget budget;
     private final Inode root;
 
-    /** Takes ownership of {@code rootFd} (an O_PATH descriptor of the export directory). */
-    InodeStore(int rootFd, DescriptorBudget budget) throws ErrnoException {
+    /**
+     * Takes ownership of {@code rootFd} (an O_PATH descriptor of the export directory);
+     * {@code watcher} (null: none) watches the file systems of the inodes handed out.
+     */
+    InodeStore(int rootFd, DescriptorBudget budget, ChangeWatcher watcher) throws ErrnoException {
         this.budget = budget;
+        this.watcher = watcher;
         Statx st = Statx.of(rootFd);
+        FileSystemKind kind = FileSystemKind.of(rootFd);
         // the root is never parked: every path starts there
-        root = new Inode(ROOT_ID, rootFd, new InodeKey(st.dev(), st.ino()), st.type(), FileSystemKind.of(rootFd), budget, false);
+        root = new Inode(ROOT_ID, rootFd, new InodeKey(st.dev(), st.ino()), st.type(), kind, budget, false,
+                fileIdOf(rootFd, st.dev(), kind, null));
         root.lookups = 1;
         byId.put(ROOT_ID, root);
         byKey.put(root.key, root);
+        if (root.fileId != null) byFileId.put(root.fileId, root);
         budget.register(this);
+    }
+
+    /**
+     * How change events will name the inode {@code fd} holds, or null when its changes are not
+     * watched (volatile contents, a file system that cannot be watched, no file handle).
+     */
+    private Fanotify.FileId fileIdOf(int fd, long dev, FileSystemKind kind, Inode parent) {
+        if (watcher == null || kind.volatileContent()) return null;
+        long fsid;
+        if (parent != null && parent.key.dev() == dev) {
+            if (parent.fileId == null) return null;
+            fsid = parent.fileId.fsid();
+        } else {
+            fsid = watcher.watch(fd);
+        }
+        if (fsid == ChangeWatcher.UNWATCHED) return null;
+        try {
+            return Fanotify.FileId.of(fd, fsid);
+        } catch (ErrnoException e) {
+            return null;
+        }
     }
 
     Inode root() {
@@ -68,8 +101,10 @@ final class InodeStore {
         byKey.compute(key, (k, existing) -> {
             Inode inode = existing;
             if (inode == null) {
-                inode = new Inode(nextId.getAndIncrement(), fd, k, st.type(), kind, budget, !kind.volatileContent());
+                inode = new Inode(nextId.getAndIncrement(), fd, k, st.type(), kind, budget, !kind.volatileContent(),
+                        fileIdOf(fd, k.dev(), kind, parent));
                 byId.put(inode.nodeId, inode);
+                if (inode.fileId != null) byFileId.put(inode.fileId, inode);
                 taken[0] = true;
             } else {
                 taken[0] = inode.adopt(fd);
@@ -146,6 +181,7 @@ final class InodeStore {
             inode.lookups -= Math.min(inode.lookups, count < 0 ? Long.MAX_VALUE : count);
             if (inode.lookups > 0) return existing;
             byId.remove(nodeId);
+            if (inode.fileId != null) byFileId.remove(inode.fileId, inode);
             dropped[0] = true;
             return null;
         });
@@ -155,6 +191,16 @@ final class InodeStore {
             if (siblings != null) siblings.remove(inode);
             inode.release();
         }
+    }
+
+    /** The known inode change events name {@code id}, or null. */
+    Inode byFileId(Fanotify.FileId id) {
+        return byFileId.get(id);
+    }
+
+    /** The known inode with {@code key}, or null. */
+    Inode byKey(InodeKey key) {
+        return byKey.get(key);
     }
 
     /** Node ids currently known (the root included). */
@@ -173,6 +219,7 @@ final class InodeStore {
         for (Inode inode : byId.values()) {
             byId.remove(inode.nodeId);
             byKey.remove(inode.key, inode);
+            if (inode.fileId != null) byFileId.remove(inode.fileId, inode);
             inode.release();
         }
     }

@@ -73,6 +73,8 @@ final class NameOps {
         Name name = r.name(LinkIn.SIZE).plain();
         fs.policy().require(Opcode.LINK, newParent, name, Section.CREATE);
         PathCalls.linkInode(old.fd(), newParent.fd(), name.cString());
+        fs.changes().made(newParent, name);
+        fs.changes().made(old, false);   // its link count
         // Fresh attributes: the link count just changed.
         Lookups.Found found = fs.lookups().again(old);
         return r.ok(fs.replies().entry(r.out(), 0, found.inode(), found.stat()));
@@ -82,7 +84,10 @@ final class NameOps {
         Inode parent = r.inode();
         Name name = r.name(0).plain();
         fs.policy().require(Opcode.UNLINK, parent, name, Section.UNLINK);
+        InodeKey victim = keyAt(parent, name);
         PathCalls.unlinkat(parent.fd(), name.cString(), 0);
+        fs.changes().made(parent, name);
+        if (victim != null) fs.changes().made(victim);
         return r.ok(0);
     }
 
@@ -91,6 +96,7 @@ final class NameOps {
         Name name = r.name(0).plain();
         fs.policy().require(Opcode.RMDIR, parent, name, Section.RMDIR);
         PathCalls.unlinkat(parent.fd(), name.cString(), OpenFlags.AT_REMOVEDIR);
+        fs.changes().made(parent, name);
         return r.ok(0);
     }
 
@@ -112,10 +118,24 @@ final class NameOps {
         Name newName = r.name(r.after(oldName)).plain();
         fs.policy().require(op, oldParent, oldName, Section.RENAME);
         fs.policy().require(op, newParent, newName, Section.RENAME);
+        InodeKey replaced = keyAt(newParent, newName);
         PathCalls.renameat2(oldParent.fd(), oldName.cString(), newParent.fd(), newName.cString(), flags);
+        fs.changes().made(oldParent, oldName);
+        fs.changes().made(newParent, newName);
+        if (replaced != null) fs.changes().made(replaced);   // its link count (or, exchanged, its name)
         placeAgain(newParent, newName);
         if ((flags & PathCalls.RENAME_EXCHANGE) != 0) placeAgain(oldParent, oldName);
         return r.ok(0);
+    }
+
+    /** Which inode {@code name} in {@code parent} is, or null: for telling other clients its link count changes. */
+    private static InodeKey keyAt(Inode parent, Name name) {
+        try {
+            Statx st = Statx.at(parent.fd(), name.cString(), OpenFlags.AT_SYMLINK_NOFOLLOW);
+            return new InodeKey(st.dev(), st.ino());
+        } catch (ErrnoException e) {
+            return null;   // the operation reports the error
+        }
     }
 
     /** The node now at {@code name} in {@code parent}, if known, is remembered there (see {@link InodeStore#foundAt}). */
@@ -128,6 +148,7 @@ final class NameOps {
     }
 
     private int replyEntry(Request r, Inode parent, Name name) throws ErrnoException {
+        fs.changes().made(parent, name);
         Lookups.Found found = fs.lookups().child(r, parent, name);
         return r.ok(fs.replies().entry(r.out(), 0, found.inode(), found.stat()));
     }

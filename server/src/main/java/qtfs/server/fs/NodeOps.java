@@ -104,6 +104,7 @@ final class NodeOps {
         if ((valid & (FATTR_ATIME | FATTR_MTIME)) != 0) setTimes(b, valid, inode, file);
         if ((valid & FATTR_KILL_SUIDGID) != 0 && (valid & FATTR_MODE) == 0) killSuidSgid(inode, file);
         if ((valid & changes) == 0 && inode.type != Statx.S_IFDIR) touchOwnership(inode);
+        if ((valid & changes) != 0) fs.changes().made(inode, (valid & FATTR_SIZE) != 0);
 
         return r.ok(fs.replies().attrOut(r.out(), 0, inode, Statx.of(file != null ? file.fd : inode.fd())));
     }

@@ -9,26 +9,42 @@ import qtfs.sys.Statx;
 
 /**
  * Writes attributes and entries as the kernel expects them, with the cache lifetimes of
- * the session (none for files on volatile file systems such as /proc).
+ * the session (none for files on volatile file systems such as /proc). When changes are
+ * watched, inodes whose changes qtfsd cannot see (no file id) and names found missing get at
+ * most {@link CacheTimes#UNWATCHED}.
  */
 final class Replies {
     private static final int DT_FIFO = 1, DT_REG = 8;
 
-    private final long entrySec, attrSec;
-    private final int entryNsec, attrNsec;
+    private final long entrySec, attrSec, shortEntrySec, shortAttrSec, missingSec;
+    private final int entryNsec, attrNsec, shortEntryNsec, shortAttrNsec, missingNsec;
+    private final boolean watched;
     /** FIFOs are shown as empty regular files, which the client kernel opens through the server (stream files). */
     private final boolean fifoStreams;
 
-    Replies(CacheTimes times) {
-        this(times, false);
-    }
-
-    Replies(CacheTimes times, boolean fifoStreams) {
+    /**
+     * {@code watched}: the session's changes are watched, so only watched inodes get the full
+     * {@code times}; {@code fifoStreams}: FIFOs are served as stream files.
+     */
+    Replies(CacheTimes times, boolean watched, boolean fifoStreams) {
+        this.watched = watched;
         this.fifoStreams = fifoStreams;
         entrySec = times.entry().getSeconds();
         entryNsec = times.entry().getNano();
         attrSec = times.attr().getSeconds();
         attrNsec = times.attr().getNano();
+        CacheTimes unwatched = watched ? times.atMost(CacheTimes.UNWATCHED) : times;
+        shortEntrySec = unwatched.entry().getSeconds();
+        shortEntryNsec = unwatched.entry().getNano();
+        shortAttrSec = unwatched.attr().getSeconds();
+        shortAttrNsec = unwatched.attr().getNano();
+        missingSec = shortEntrySec;
+        missingNsec = shortEntryNsec;
+    }
+
+    /** Whether the client is told of changes to {@code inode}, so that the full cache times apply. */
+    private boolean watched(Inode inode) {
+        return !watched || inode.fileId != null;
     }
 
     private void attr(MemorySegment m, long at, Statx st) {
@@ -65,16 +81,20 @@ final class Replies {
 
     /** A fuse_entry_out for {@code inode} at {@code at}; returns its size. */
     int entry(MemorySegment m, long at, Inode inode, Statx st) {
-        boolean cache = !inode.volatileContent;
-        EntryOut.write(m, at, inode.nodeId, 0, cache ? entrySec : 0, cache ? entryNsec : 0,
-                cache ? attrSec : 0, cache ? attrNsec : 0);
+        if (inode.volatileContent) {
+            EntryOut.write(m, at, inode.nodeId, 0, 0, 0, 0, 0);
+        } else if (watched(inode)) {
+            EntryOut.write(m, at, inode.nodeId, 0, entrySec, entryNsec, attrSec, attrNsec);
+        } else {
+            EntryOut.write(m, at, inode.nodeId, 0, shortEntrySec, shortEntryNsec, shortAttrSec, shortAttrNsec);
+        }
         attr(m, at + EntryOut.ATTR, st);
         return EntryOut.SIZE;
     }
 
     /** Whether a name found missing in {@code dir} may be remembered as missing (for the entry timeout). */
     boolean cachesMissingNames(Inode dir) {
-        return !dir.volatileContent && (entrySec != 0 || entryNsec != 0);
+        return !dir.volatileContent && (missingSec != 0 || missingNsec != 0);
     }
 
     /**
@@ -83,7 +103,7 @@ final class Replies {
      */
     int missing(MemorySegment m, long at) {
         m.asSlice(at, EntryOut.SIZE).fill((byte) 0);
-        EntryOut.write(m, at, 0, 0, entrySec, entryNsec, 0, 0);
+        EntryOut.write(m, at, 0, 0, missingSec, missingNsec, 0, 0);
         return EntryOut.SIZE;
     }
 
@@ -97,8 +117,9 @@ final class Replies {
 
     /** A fuse_attr_out at {@code at}; returns its size. */
     int attrOut(MemorySegment m, long at, Inode inode, Statx st) {
-        boolean cache = !inode.volatileContent;
-        AttrOut.write(m, at, cache ? attrSec : 0, cache ? attrNsec : 0);
+        if (inode.volatileContent) AttrOut.write(m, at, 0, 0);
+        else if (watched(inode)) AttrOut.write(m, at, attrSec, attrNsec);
+        else AttrOut.write(m, at, shortAttrSec, shortAttrNsec);
         attr(m, at + AttrOut.ATTR, st);
         return AttrOut.SIZE;
     }

@@ -33,6 +33,7 @@ final class XattrOps {
             throw new FuseError(Errno.EINVAL, "SETXATTR value of " + size + " bytes beyond the request");
         fs.policy().require(Opcode.SETXATTR, inode, Section.SETXATTR);
         Xattrs.set(inode.fd(), name.cString(), b.asSlice(valueAt, size), size, XattrIn.setFlags(b));
+        fs.changes().made(inode, false);
         return r.ok(0);
     }
 
@@ -75,6 +76,7 @@ final class XattrOps {
         Name name = r.string(0);
         fs.policy().require(Opcode.REMOVEXATTR, inode, Section.SETXATTR);
         Xattrs.remove(inode.fd(), name.cString());
+        fs.changes().made(inode, false);
         return r.ok(0);
     }
 }

@@ -100,9 +100,8 @@ class FifoStreamTest {
 
     @Test
     void aPollThatFindsNothingReadyIsWokenWhenTheServerSideWrites() throws Exception {
-        d = FsDriver.openWithFifoStreams(true);
         List<byte[]> wakeups = new CopyOnWriteArrayList<>();
-        d.fs.sendPollWakeupsTo(m -> wakeups.add(m.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+        d = FsDriver.openWithFifoStreams(true, m -> wakeups.add(m.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
         long node = fifo("f");
         long fh = d.open(node, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK).fh();
         int writer = serverOpen("f", OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK);

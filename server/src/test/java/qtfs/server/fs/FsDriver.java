@@ -51,6 +51,10 @@ final class FsDriver implements AutoCloseable {
     int[] groups = new int[0];
     /** The notifications the session sent, in order (each a fuse_out_header and its body). */
     final List<byte[]> notifications = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The notifications the session sent unasked (its push channel), in order. */
+    final List<byte[]> pushed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Whether the push channel takes notifications (false: as if the client had no connection). */
+    volatile boolean reachable = true;
     /** Where requests note nodes without extended attributes; null: not asked for. */
     XattrHints hints;
     /** Serve as a thread that must not wait for the disk (FileSystemSession.handleWithoutWaiting). */
@@ -86,22 +90,51 @@ final class FsDriver implements AutoCloseable {
 
     /** An export that every section allows, serving FIFOs as stream files or not. */
     static FsDriver openWithFifoStreams(boolean fifoStreams) throws Exception {
-        return open(export -> allSections(export), DescriptorBudget.forThisProcess(), fifoStreams);
+        return openWithFifoStreams(fifoStreams, PushChannel.NONE);
+    }
+
+    /** The same, with the notifications that answer no request (poll wake-ups) sent to {@code push}. */
+    static FsDriver openWithFifoStreams(boolean fifoStreams, PushChannel push) throws Exception {
+        return open(export -> allSections(export), DescriptorBudget.forThisProcess(), fifoStreams, push);
     }
 
     private static FsDriver open(WhitelistText whitelist, DescriptorBudget budget) throws Exception {
-        return open(whitelist, budget, false);
+        return open(whitelist, budget, false, PushChannel.NONE);
     }
 
-    private static FsDriver open(WhitelistText whitelist, DescriptorBudget budget, boolean fifoStreams) throws Exception {
+    private static FsDriver open(WhitelistText whitelist, DescriptorBudget budget, boolean fifoStreams, PushChannel push)
+            throws Exception {
         Path base = Files.createTempDirectory(Path.of("/tmp"), "qtfs-server-test-");
         Path export = Files.createDirectory(base.resolve("export"));
         try {
             Whitelist wl = Whitelist.parse(whitelist.forExport(export), "test-whitelist");
             return new FsDriver(base, export, FileSystemSession.open(export.toString(), wl, INIT, CacheTimes.DEFAULT,
-                    qtfs.sys.Arch.current(), budget, fifoStreams));
+                    qtfs.sys.Arch.current(), budget, fifoStreams, null, push));
         } catch (Exception | Error e) {
             Files.delete(export);
+            Files.delete(base);
+            throw e;
+        }
+    }
+
+    /**
+     * A session of {@code export} whose changes {@code watcher} watches; its push channel
+     * records into {@link #pushed}. Only its own temporary directory is deleted on close.
+     */
+    static FsDriver watched(ChangeWatcher watcher, Path export, String whitelist) throws Exception {
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "qtfs-server-test-");
+        FsDriver[] driver = new FsDriver[1];
+        PushChannel push = m -> {
+            FsDriver d = driver[0];
+            if (d == null || !d.reachable) return false;
+            d.pushed.add(m.toArray(JAVA_BYTE));
+            return true;
+        };
+        try {
+            driver[0] = new FsDriver(base, export, FileSystemSession.open(export.toString(), parse(whitelist), INIT,
+                    CacheTimes.DEFAULT, qtfs.sys.Arch.current(), false, watcher, push));
+            return driver[0];
+        } catch (Exception | Error e) {
             Files.delete(base);
             throw e;
         }
