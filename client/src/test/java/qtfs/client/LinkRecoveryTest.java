@@ -167,20 +167,31 @@ class LinkRecoveryTest {
     }
 
     @Test
-    void aServerThatForgotTheMountMakesItStaleAndItStillUnmounts() throws Exception {
+    void aRestartedServerGetsTheNodesAndOpenFilesBackAndOnlyAFileDeletedMeanwhileFails() throws Exception {
         mount(new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
-        Files.writeString(mnt.resolve("c"), "c");
-        daemon.close();
-        startDaemon();
-        IOException e = assertThrows(IOException.class, () -> {
-            while (true) {
-                Files.readString(mnt.resolve("c"));
-                Thread.sleep(20);
-            }
-        });
-        assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
-        client.close();
-        client = null;
-        assertFalse(Mounts.isMounted(mnt));
+        Files.createDirectories(mnt.resolve("d/e"));
+        Files.writeString(mnt.resolve("d/e/kept"), "kept");
+        Files.writeString(mnt.resolve("d/e/gone"), "gone");
+        try (FileChannel kept = FileChannel.open(mnt.resolve("d/e/kept"), StandardOpenOption.READ);
+             FileChannel gone = FileChannel.open(mnt.resolve("d/e/gone"), StandardOpenOption.READ);
+             FileChannel written = FileChannel.open(mnt.resolve("d/written"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            daemon.close();
+            Files.delete(export.resolve("d/e/gone"));
+            startDaemon();
+
+            ByteBuffer buffer = ByteBuffer.allocate(16);
+            assertEquals(4, kept.read(buffer, 0), "a file held open reads on");
+            assertEquals("kept", new String(buffer.array(), 0, 4, StandardCharsets.US_ASCII));
+            written.write(ByteBuffer.wrap("after".getBytes(StandardCharsets.US_ASCII)), 0);
+            written.force(true);
+            IOException e = assertThrows(IOException.class, () -> gone.read(ByteBuffer.allocate(4), 0));
+            assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
+        }
+        assertEquals("after", Files.readString(export.resolve("d/written")));
+        try (var names = Files.list(mnt.resolve("d/e"))) {
+            assertEquals(List.of("kept"), names.map(p -> p.getFileName().toString()).toList());
+        }
+        Files.writeString(mnt.resolve("d/e/new"), "new");
+        assertEquals("new", Files.readString(export.resolve("d/e/new")));
     }
 }
