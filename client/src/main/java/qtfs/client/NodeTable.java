@@ -136,8 +136,13 @@ final class NodeTable {
     private final Map<Long, Node> byServer = new HashMap<>();
     private final Map<Name, Node> byName = new HashMap<>();
     private final Map<Long, OpenFile> files = new HashMap<>();
-    private long nextNode = ROOT + 1;
-    private long nextFh = 1;
+    /**
+     * The kernel's ids count up from far above the server's (which count from small numbers),
+     * so that an id that missed its translation cannot pass for a right one.
+     */
+    private static final long FIRST_KERNEL_ID = 1L << 40;
+    private long nextNode = FIRST_KERNEL_ID;
+    private long nextFh = FIRST_KERNEL_ID;
     private long nextOwnUnique = OWN_UNIQUES;
     /** Counts the server sessions: ids translated in one are meaningless in the next. */
     private int epoch = 1;
@@ -166,15 +171,16 @@ final class NodeTable {
         int head = Math.min(request.length, InHeader.SIZE + ID_BYTES);
         byte[] copy = Arrays.copyOf(request, head);
         MemorySegment m = MemorySegment.ofArray(copy);
-        long node = InHeader.nodeid(m);
-        if (node != 0) m.set(U64, InHeader.NODEID, serverNode(node));
         MemorySegment body = m.asSlice(InHeader.SIZE);
         Opcode op = Opcode.of(InHeader.opcode(m));
+        // first: the release of a lost file is done whatever its node
+        if (op == Opcode.RELEASE || op == Opcode.RELEASEDIR) released(body);
+        long node = InHeader.nodeid(m);
+        if (node != 0) m.set(U64, InHeader.NODEID, serverNode(node));
         if (op != null) {
             switch (op) {
                 case READ, WRITE, FLUSH, FSYNC, FSYNCDIR, READDIR, READDIRPLUS, GETLK, SETLK, SETLKW, FALLOCATE, LSEEK, IOCTL, POLL ->
                         serverFh(body, 0);
-                case RELEASE, RELEASEDIR -> released(body);
                 case GETATTR -> {
                     if (body.byteSize() >= GetattrIn.SIZE && (GetattrIn.flags(body) & GetattrIn.FUSE_GETATTR_FH) != 0) serverFh(body, 8);
                 }
