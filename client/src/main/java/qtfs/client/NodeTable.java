@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import qtfs.fuse.proto.Dirent;
 import qtfs.fuse.proto.EntryOut;
@@ -71,6 +73,9 @@ final class NodeTable {
     /** Requests the table sends itself while re-establishing: far above the uniques of the kernel. */
     private static final long OWN_UNIQUES = 1L << 62;
     private static final ByteBuffer NO_GROUPS = prefix();
+    private static final Set<Opcode> LEARNS_FROM = EnumSet.of(Opcode.LOOKUP, Opcode.MKNOD, Opcode.MKDIR, Opcode.SYMLINK, Opcode.LINK,
+            Opcode.CREATE, Opcode.TMPFILE, Opcode.OPEN, Opcode.OPENDIR, Opcode.READDIRPLUS, Opcode.UNLINK, Opcode.RMDIR, Opcode.RENAME,
+            Opcode.RENAME2, Opcode.SETLK, Opcode.SETLKW, Opcode.RELEASE, Opcode.RELEASEDIR);
 
     private static final class Node {
         final long kernelId;
@@ -185,7 +190,7 @@ final class NodeTable {
                     if (body.byteSize() >= GetattrIn.SIZE && (GetattrIn.flags(body) & GetattrIn.FUSE_GETATTR_FH) != 0) serverFh(body, 8);
                 }
                 case SETATTR -> {
-                    if (body.byteSize() >= SetattrIn.SIZE && (SetattrIn.valid(body) & SetattrIn.FATTR_FH) != 0) serverFh(body, SetattrIn.FH);
+                    if (body.byteSize() >= SetattrIn.FH + 8 && (SetattrIn.valid(body) & SetattrIn.FATTR_FH) != 0) serverFh(body, SetattrIn.FH);
                 }
                 case COPY_FILE_RANGE -> {
                     serverFh(body, 0);
@@ -287,11 +292,17 @@ final class NodeTable {
      * Turns {@code reply} (out header and body, answering {@code request} sent with
      * {@code prefix}) into the kernel's ids, in place, and learns what it tells.
      */
-    synchronized void toKernel(byte[] request, ByteBuffer prefix, ByteBuffer reply) throws ProtocolException {
+    void toKernel(byte[] request, ByteBuffer prefix, ByteBuffer reply) throws ProtocolException {
         MemorySegment q = MemorySegment.ofArray(request);
-        MemorySegment r = MemorySegment.ofBuffer(reply);
         Opcode op = Opcode.of(InHeader.opcode(q));
-        if (op == null) return;
+        // most replies (reads, writes, attributes) carry no ids and teach nothing
+        if (op == null || !LEARNS_FROM.contains(op)) return;
+        synchronized (this) {
+            toKernel(q, op, prefix, MemorySegment.ofBuffer(reply));
+        }
+    }
+
+    private void toKernel(MemorySegment q, Opcode op, ByteBuffer prefix, MemorySegment r) throws ProtocolException {
         MemorySegment body = q.asSlice(InHeader.SIZE);
         long node = InHeader.nodeid(q);
         if (op == Opcode.RELEASE || op == Opcode.RELEASEDIR) {

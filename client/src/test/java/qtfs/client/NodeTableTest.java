@@ -25,6 +25,7 @@ import qtfs.fuse.proto.Notify;
 import qtfs.fuse.proto.Opcode;
 import qtfs.fuse.proto.OpenIn;
 import qtfs.fuse.proto.OutHeader;
+import qtfs.fuse.proto.SetattrIn;
 import qtfs.sys.Errno;
 
 class NodeTableTest {
@@ -108,6 +109,11 @@ class NodeTableTest {
         ByteBuffer[] out = table.toServer(read(file, fh));
         assertEquals(3, u64(out, (int) InHeader.NODEID));
         assertEquals(7, u64(out, InHeader.SIZE));
+
+        byte[] truncate = new byte[SetattrIn.SIZE];
+        SetattrIn.write(MemorySegment.ofArray(truncate), SetattrIn.FATTR_SIZE | SetattrIn.FATTR_FH, fh, 0, 0, 0, 0, 0, 0, 0, 0);
+        assertEquals(7, u64(table.toServer(request(Opcode.SETATTR, file, truncate)), InHeader.SIZE + (int) SetattrIn.FH),
+                "ftruncate's file handle");
 
         byte[] link = request(Opcode.LINK, dir, concat(new byte[8], name("g")));
         MemorySegment.ofArray(link).set(U64, InHeader.SIZE, file);

@@ -151,7 +151,8 @@ class QtfsRecoveryTest {
 
     @Test
     void aServerStoppedForLongerThanTheHeartbeatIsDetectedAndTheWriterFinishes() throws Exception {
-        startServer("30");
+        startServer("5");
+        long baseline = exportFds(server);
         startClient("");
         AtomicInteger acknowledged = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -168,6 +169,9 @@ class QtfsRecoveryTest {
         for (int i = 0; i < RECORDS; i++) expected.append(new String(record(i), StandardCharsets.US_ASCII));
         assertEquals(expected.toString(), Files.readString(export.resolve("log")), "every acknowledged record once, none torn");
         assertTrue(client.log().contains("back after"), client.describe());
+        CommandResult umount = Command.of(QtfsFixture.java("qtfs.cli.QtfsMain", "umount", mnt.toString())).timeout(Duration.ofSeconds(30)).run();
+        assertEquals(0, umount.exitCode(), umount.describe());
+        awaitExportFds(server, baseline);
     }
 
     @Test
@@ -186,6 +190,9 @@ class QtfsRecoveryTest {
             // Transport endpoint is not connected: the mount's daemon is gone
         }
         assertTrue(MountTable.isMountPoint(mnt), "a killed mount daemon leaves its mount behind");
+        CommandResult stat = Command.of("stat", mnt.toString()).timeout(Duration.ofSeconds(30)).run();
+        assertNotEquals(0, stat.exitCode(), stat.describe());
+        assertTrue(stat.stderr().contains("Transport endpoint is not connected"), stat.describe());
 
         CommandResult again = Command.of(QtfsFixture.java("qtfs.cli.QtfsMain", "mount", "-o", "server=unix:" + socket, export.toString(),
                 mnt.toString())).timeout(Duration.ofSeconds(30)).run();
@@ -197,14 +204,7 @@ class QtfsRecoveryTest {
         assertEquals(0, umount.exitCode(), umount.describe());
         assertFalse(MountTable.isMountPoint(mnt));
 
-        server.awaitCondition("the server to release the dead client's files after its grace period",
-                () -> {
-                    try {
-                        return exportFds(server) == baseline;
-                    } catch (IOException e) {
-                        return false;
-                    }
-                }, Duration.ofSeconds(20));
+        awaitExportFds(server, baseline);
 
         startClient("");
         assertEquals("held", Files.readString(mnt.resolve("held")));
