@@ -23,6 +23,9 @@ import qtfs.wire.FuseFrames;
 /**
  * The client's FUSE file system: attaches to the server once the kernel's INIT tells the
  * parameters, then forwards every request over the server links, leaving the replies to them.
+ * The node ids and file handles the kernel sees are the {@link NodeTable}'s, which the links
+ * translate on the way; FORGETs only update the table, which tells the server when the kernel
+ * holds a node no more.
  */
 final class RequestRelay implements FuseHandler {
     private static final System.Logger LOG = System.getLogger(RequestRelay.class.getName());

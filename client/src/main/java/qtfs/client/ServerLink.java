@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import qtfs.fuse.FuseSession;
 import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.Opcode;
+import qtfs.fuse.proto.OutHeader;
 import qtfs.sys.Errno;
 import qtfs.transport.Connection;
 import qtfs.transport.Connector;
@@ -104,7 +107,7 @@ final class ServerLink {
     private volatile ServerSession serverSession;
     private volatile NodeTable nodes;
     /** FORGETs that came while the link was down: sent once it is back, if the server session is the same. */
-    private final java.util.Queue<NodeTable.Forget> deferredForgets = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<NodeTable.Forget> deferredForgets = new ConcurrentLinkedQueue<>();
     private volatile long downSince;
     /** Counts the outages, so that the soft time-out of one that ended does not cut the next one short. */
     private int outage;
@@ -193,10 +196,10 @@ final class ServerLink {
     }
 
     /**
-     * Starts the receiver thread that hands replies to {@code fuse} (translated by the session's
-     * node table) and tells {@code releases} of
-     * each; notifications, and the replies that must follow them, go through {@code notifications};
-     * hints about nodes without extended attributes go to {@code xattrs}.
+     * Starts the receiver thread that hands replies to {@code fuse} (translated by the node table
+     * of {@code serverSession}) and tells {@code releases} of each; notifications, and the replies
+     * that must follow them, go through {@code notifications}; hints about nodes without extended
+     * attributes go to {@code xattrs}.
      */
     void startReceiving(FuseSession fuse, ServerSession serverSession, ReleaseOrder releases, NotificationQueue notifications,
             XattrAbsence xattrs) {
@@ -474,16 +477,16 @@ final class ServerLink {
         Attach other = serverSession.renew(stale, fresh -> {
             mountId[0] = attach(c, fresh, RequestRelay.ATTACH_TIMEOUT);
             return lastToken;
-        }, new Exchange(c, mountId));
+        }, new RenewalExchange(c, mountId));
         return other == null ? mountId[0] : attach(c, other, RequestRelay.ATTACH_TIMEOUT);
     }
 
     /** Requests of the re-establishment, one at a time on a connection whose receiver has not started. */
-    private final class Exchange implements NodeTable.Exchange {
+    private final class RenewalExchange implements NodeTable.Exchange {
         private final Connection connection;
         private final int[] mountId;
 
-        Exchange(Connection connection, int[] mountId) {
+        RenewalExchange(Connection connection, int[] mountId) {
             this.connection = connection;
             this.mountId = mountId;
         }
@@ -531,8 +534,8 @@ final class ServerLink {
         }
 
         private static MemorySegment errorReply(long unique, int errno) {
-            MemorySegment m = MemorySegment.ofArray(new byte[qtfs.fuse.proto.OutHeader.SIZE]);
-            qtfs.fuse.proto.OutHeader.write(m, qtfs.fuse.proto.OutHeader.SIZE, -errno, unique);
+            MemorySegment m = MemorySegment.ofArray(new byte[OutHeader.SIZE]);
+            OutHeader.write(m, OutHeader.SIZE, -errno, unique);
             return m;
         }
     }
