@@ -301,7 +301,10 @@ final class ServerLink {
     /** Forgets of a session that ended do not concern the new one: it never learnt those nodes. */
     private void send(Generation g, NodeTable.Forget forget) {
         if (g.epoch != forget.epoch()) return;
-        send(g, InHeader.unique(MemorySegment.ofArray(forget.request())), NO_GROUPS.duplicate(), ByteBuffer.wrap(forget.request()));
+        // one that did not go out waits for the next connection: the session may still be the same
+        if (!send(g, InHeader.unique(MemorySegment.ofArray(forget.request())), NO_GROUPS.duplicate(), ByteBuffer.wrap(forget.request()))) {
+            deferredForgets.add(forget);
+        }
     }
 
     /** Sends {@code p} with the server's ids; a request naming what did not survive a server restart is answered here. */
@@ -338,12 +341,17 @@ final class ServerLink {
         }
     }
 
-    /** A failed send is left to the receiver, which sees the connection fail too and sends again after reconnecting. */
-    private void send(Generation g, long unique, ByteBuffer... payload) {
+    /**
+     * A failed send is left to the receiver, which sees the connection fail too and sends again
+     * after reconnecting; false when it failed.
+     */
+    private boolean send(Generation g, long unique, ByteBuffer... payload) {
         try {
             g.connection.send(FrameType.FUSE_REQUEST, g.mountId, unique, payload);
+            return true;
         } catch (IOException e) {
             g.connection.close();
+            return false;
         }
     }
 
@@ -554,7 +562,9 @@ final class ServerLink {
         List<Long> uniques = new ArrayList<>(pending.keySet());
         uniques.sort(Long::compareUnsigned);
         int n = 0;
-        for (NodeTable.Forget f; (f = deferredForgets.poll()) != null; ) send(g, f);
+        List<NodeTable.Forget> forgets = new ArrayList<>();
+        for (NodeTable.Forget f; (f = deferredForgets.poll()) != null; ) forgets.add(f);
+        forgets.forEach(f -> send(g, f));
         for (long unique : uniques) {
             Pending p = pending.get(unique);
             if (p == null) continue;

@@ -194,4 +194,32 @@ class LinkRecoveryTest {
         Files.writeString(mnt.resolve("d/e/new"), "new");
         assertEquals("new", Files.readString(export.resolve("d/e/new")));
     }
+
+    @Test
+    void manyOpenFilesInATreeAreAllReestablished() throws Exception {
+        mount(new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
+        int dirs = 20, perDir = 25;
+        List<FileChannel> open = new java.util.ArrayList<>();
+        try {
+            for (int d = 0; d < dirs; d++) {
+                Path dir = Files.createDirectories(mnt.resolve("tree/" + d));
+                for (int f = 0; f < perDir; f++) {
+                    Files.writeString(dir.resolve("f" + f), d + "/" + f);
+                    open.add(FileChannel.open(dir.resolve("f" + f), StandardOpenOption.READ));
+                }
+            }
+            daemon.close();
+            startDaemon();
+            long start = System.nanoTime();
+            for (int i = 0; i < open.size(); i++) {
+                ByteBuffer b = ByteBuffer.allocate(16);
+                int n = open.get(i).read(b, 0);
+                assertEquals((i / perDir) + "/" + (i % perDir), new String(b.array(), 0, n, StandardCharsets.US_ASCII));
+            }
+            System.out.printf("%d open files and %d nodes re-established and read in %d ms%n", open.size(), open.size() + dirs + 1,
+                    (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            for (FileChannel c : open) c.close();
+        }
+    }
 }
