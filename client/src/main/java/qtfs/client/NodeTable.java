@@ -143,7 +143,9 @@ final class NodeTable {
     private final Map<Long, OpenFile> files = new HashMap<>();
     /**
      * The kernel's ids count up from far above the server's (which count from small numbers),
-     * so that an id that missed its translation cannot pass for a right one.
+     * so that an id that missed its translation cannot pass for a right one. Node ids between
+     * the root and this one are never handed out: they are free for nodes the client answers
+     * for itself, which the table does not know (their requests must not reach it).
      */
     private static final long FIRST_KERNEL_ID = 1L << 40;
     private long nextNode = FIRST_KERNEL_ID;

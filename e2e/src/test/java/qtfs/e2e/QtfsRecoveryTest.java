@@ -35,7 +35,7 @@ import qtfs.server.whitelist.Section;
  * (SIGSTOP) for longer than the heartbeat allows, the mount daemon killed (SIGKILL), qtfsd
  * killed and started again under a hard and a soft mount.
  */
-@Timeout(60)
+@Timeout(120)
 class QtfsRecoveryTest {
     private static final String HEARTBEAT = "0.5";
     private static final int RECORDS = 200;
@@ -280,7 +280,6 @@ class QtfsRecoveryTest {
     }
 
     @Test
-    @Timeout(120)
     void aServerKilledAndRestartedMidRunLosesNoAcknowledgedRecordAndWhatWasOpenGoesOn() throws Exception {
         startServer("5");
         long baseline = exportFds(server);
@@ -334,7 +333,6 @@ class QtfsRecoveryTest {
     }
 
     @Test
-    @Timeout(120)
     void aSoftMountFailsWithEioWithinItsTimeoutWhileQtfsdIsDownAndWorksOnceItIsBack() throws Exception {
         startServer("5");
         long baseline = exportFds(server);
