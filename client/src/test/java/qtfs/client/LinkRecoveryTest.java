@@ -222,4 +222,35 @@ class LinkRecoveryTest {
             for (FileChannel c : open) c.close();
         }
     }
+
+    @Test
+    void anAppendThatRanBeforeTheServerRestartedButWasNotAnsweredIsNotAppendedTwice() throws Exception {
+        client = MountClient.mount(new ClientOptions(link.address, export.toString(), mnt, 1, 2, Duration.ZERO, Duration.ZERO, false, false),
+                new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
+        Path log = export.resolve("log");
+        try (FileChannel ch = FileChannel.open(mnt.resolve("log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(record(0)));
+            link.holdReplies();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread second = Thread.ofPlatform().start(() -> {
+                try {
+                    ch.write(ByteBuffer.wrap(record(1)));
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            while (Files.size(log) < 2L * record(0).length) Thread.sleep(5);
+            // the append ran on the server; its answer dies with it
+            daemon.close();
+            link.cut();
+            link.thaw();
+            startDaemon();
+            second.join(Duration.ofSeconds(30));
+            assertFalse(second.isAlive(), "the append was answered");
+            assertNull(failure.get(), () -> "the append failed: " + failure.get());
+            ch.write(ByteBuffer.wrap(record(2)));
+        }
+        assertEquals(new String(record(0), StandardCharsets.US_ASCII) + new String(record(1), StandardCharsets.US_ASCII)
+                + new String(record(2), StandardCharsets.US_ASCII), Files.readString(log), "each append once");
+    }
 }
