@@ -180,8 +180,11 @@ final class NodeTable {
         MemorySegment m = MemorySegment.ofArray(copy);
         MemorySegment body = m.asSlice(InHeader.SIZE);
         Opcode op = Opcode.of(InHeader.opcode(m));
-        // first: the release of a lost file is done whatever its node
+        // first: the release of a lost file, or of its lock, is done whatever its node
         if (op == Opcode.RELEASE || op == Opcode.RELEASEDIR) released(body);
+        if ((op == Opcode.SETLK || op == Opcode.SETLKW) && unlocksLostFile(body)) {
+            throw new NotServable(0, "unlocked a file whose lock went with the server");
+        }
         long node = InHeader.nodeid(m);
         if (node != 0) m.set(U64, InHeader.NODEID, serverNode(node));
         if (op != null) {
@@ -227,6 +230,12 @@ final class NodeTable {
         if (f == null) throw new NotServable(Errno.EIO, "file handle " + kernelFh + " is not known");
         if (f.lost) throw new NotServable(Errno.EIO, "open file " + kernelFh + " could not be opened again after the server restarted");
         return f;
+    }
+
+    private boolean unlocksLostFile(MemorySegment body) {
+        if (body.byteSize() < LkIn.SIZE || LkIn.type(body) != F_UNLCK) return false;
+        OpenFile f = files.get(LkIn.fh(body));
+        return f != null && f.lost;
     }
 
     /** A RELEASE of a file the server does not have (lost) needs no server: it is done. */

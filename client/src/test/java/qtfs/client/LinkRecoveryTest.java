@@ -253,4 +253,30 @@ class LinkRecoveryTest {
         assertEquals(new String(record(0), StandardCharsets.US_ASCII) + new String(record(1), StandardCharsets.US_ASCII)
                 + new String(record(2), StandardCharsets.US_ASCII), Files.readString(log), "each append once");
     }
+
+    @Test
+    void aFileThatHeldALockFailsAfterTheServerRestartedAndTheOthersGoOn() throws Exception {
+        mount(new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
+        Files.writeString(mnt.resolve("locked"), "locked");
+        Files.writeString(mnt.resolve("free"), "free");
+        FileChannel locked = FileChannel.open(mnt.resolve("locked"), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try (FileChannel free = FileChannel.open(mnt.resolve("free"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = locked.lock();
+            daemon.close();
+            startDaemon();
+            IOException e = assertThrows(IOException.class, () -> locked.write(ByteBuffer.wrap("x".getBytes(StandardCharsets.US_ASCII)), 0));
+            assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
+            free.write(ByteBuffer.wrap("F".getBytes(StandardCharsets.US_ASCII)), 0);
+            lock.release(); // the lock is gone already: unlocking it succeeds
+        } finally {
+            try {
+                locked.close();
+            } catch (IOException flushFailed) {
+                // close(2) reports that the file failed, and closes it all the same
+            }
+        }
+        assertEquals("Free", Files.readString(export.resolve("free")));
+        assertEquals("locked", Files.readString(export.resolve("locked")));
+        assertEquals("locked", Files.readString(mnt.resolve("locked")), "the file itself is still there for new opens");
+    }
 }
