@@ -165,13 +165,9 @@ class QtfsRecoveryTest {
         w.join(TimeUnit.SECONDS.toMillis(40));
         assertFalse(w.isAlive(), "the writer finished");
         assertNull(failure.get(), () -> "the writer failed: " + failure.get() + "\n" + client.describe());
-        StringBuilder expected = new StringBuilder();
-        for (int i = 0; i < RECORDS; i++) expected.append(new String(record(i), StandardCharsets.US_ASCII));
-        assertEquals(expected.toString(), Files.readString(export.resolve("log")), "every acknowledged record once, none torn");
+        assertAllRecords();
         assertTrue(client.log().contains("back after"), client.describe());
-        CommandResult umount = Command.of(QtfsFixture.java("qtfs.cli.QtfsMain", "umount", mnt.toString())).timeout(Duration.ofSeconds(30)).run();
-        assertEquals(0, umount.exitCode(), umount.describe());
-        awaitExportFds(server, baseline);
+        unmountAndAwaitExportFds(baseline);
     }
 
     @Test
@@ -269,6 +265,19 @@ class QtfsRecoveryTest {
         return p;
     }
 
+    private void assertAllRecords() throws IOException {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < RECORDS; i++) expected.append(new String(record(i), StandardCharsets.US_ASCII));
+        assertEquals(expected.toString(), Files.readString(export.resolve("log")), "every acknowledged record once, in order, none torn");
+    }
+
+    /** Unmounts; qtfsd then releases what the mount held once its grace period is over. */
+    private void unmountAndAwaitExportFds(long baseline) {
+        CommandResult umount = Command.of(QtfsFixture.java("qtfs.cli.QtfsMain", "umount", mnt.toString())).timeout(Duration.ofSeconds(30)).run();
+        assertEquals(0, umount.exitCode(), umount.describe());
+        awaitExportFds(server, baseline);
+    }
+
     private void awaitExportFds(DaemonProcess p, long count) {
         p.awaitCondition("qtfsd to hold " + count + " descriptors of the export again", () -> {
             try {
@@ -315,9 +324,7 @@ class QtfsRecoveryTest {
         acks.join();
         assertEquals(0, writer.exitValue(), "the writer saw no error");
         assertEquals(RECORDS, acknowledged.get());
-        StringBuilder expected = new StringBuilder();
-        for (int i = 0; i < RECORDS; i++) expected.append(new String(record(i), StandardCharsets.US_ASCII));
-        assertEquals(expected.toString(), Files.readString(export.resolve("log")), "every acknowledged record once, in order, none torn");
+        assertAllRecords();
 
         walker.outputWriter().append("go\n").flush();
         String found = walkerOut.readLine();
@@ -327,9 +334,7 @@ class QtfsRecoveryTest {
         assertEquals("made after", Files.readString(export.resolve("d/e/made-after")));
         assertTrue(client.log().contains("a new session holds"), client.describe());
 
-        CommandResult umount = Command.of(QtfsFixture.java("qtfs.cli.QtfsMain", "umount", mnt.toString())).timeout(Duration.ofSeconds(30)).run();
-        assertEquals(0, umount.exitCode(), umount.describe());
-        awaitExportFds(server, baseline);
+        unmountAndAwaitExportFds(baseline);
     }
 
     @Test
@@ -356,8 +361,6 @@ class QtfsRecoveryTest {
         }, Duration.ofSeconds(30));
         Files.writeString(mnt.resolve("after"), "after");
         assertEquals("after", Files.readString(export.resolve("after")));
-        CommandResult umount = Command.of(QtfsFixture.java("qtfs.cli.QtfsMain", "umount", mnt.toString())).timeout(Duration.ofSeconds(30)).run();
-        assertEquals(0, umount.exitCode(), umount.describe());
-        awaitExportFds(server, baseline);
+        unmountAndAwaitExportFds(baseline);
     }
 }
