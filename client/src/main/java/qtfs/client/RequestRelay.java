@@ -23,6 +23,9 @@ import qtfs.wire.FuseFrames;
 /**
  * The client's FUSE file system: attaches to the server once the kernel's INIT tells the
  * parameters, then forwards every request over the server links, leaving the replies to them.
+ * The node ids and file handles the kernel sees are the {@link NodeTable}'s, which the links
+ * translate on the way; FORGETs only update the table, which tells the server when the kernel
+ * holds a node no more.
  */
 final class RequestRelay implements FuseHandler {
     private static final System.Logger LOG = System.getLogger(RequestRelay.class.getName());
@@ -35,6 +38,7 @@ final class RequestRelay implements FuseHandler {
     private final StreamFiles streams = new StreamFiles();
     private volatile NotificationQueue notifications;
     private final LocalAnswers local;
+    private final NodeTable nodes = new NodeTable();
     private volatile AttachException attachFailure;
 
     /** With {@code localProc} the client's own proc in proc mode, else null. */
@@ -65,12 +69,13 @@ final class RequestRelay implements FuseHandler {
         }
         Attach join = new Attach(token, first.fuseMinor(), first.maxWrite(), first.fuseFlags(), first.entryTimeout(),
                 first.attrTimeout(), first.architecture(), first.exportPath());
+        ServerSession serverSession = new ServerSession(join, nodes);
         notifications = new NotificationQueue(session);
-        links.get(0).startReceiving(session, releases, notifications, local.xattrs(), streams);
+        links.get(0).startReceiving(session, serverSession, releases, notifications, local.xattrs(), streams);
         for (int i = 1; i < links.size(); i++) {
             try {
                 links.get(i).attach(join, ATTACH_TIMEOUT);
-                links.get(i).startReceiving(session, releases, notifications, local.xattrs(), streams);
+                links.get(i).startReceiving(session, serverSession, releases, notifications, local.xattrs(), streams);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0} could not join the session, carrying on without it: {1}", links.get(i), e.getMessage());
                 links.get(i).close();
@@ -88,6 +93,10 @@ final class RequestRelay implements FuseHandler {
         int opcode = InHeader.opcode(request);
         long unique = InHeader.unique(request);
         if (local.answered(session, request)) return;
+        if (opcode == Opcode.FORGET.code || opcode == Opcode.BATCH_FORGET.code) {
+            forget(request);
+            return;
+        }
         boolean expectsReply = opcode != Opcode.FORGET.code && opcode != Opcode.BATCH_FORGET.code && opcode != Opcode.INTERRUPT.code;
         if (!ordered(opcode, unique, InHeader.nodeid(request))) {
             session.replyError(unique, Errno.EINTR);
@@ -118,6 +127,19 @@ final class RequestRelay implements FuseHandler {
         if (expectsReply) {
             releases.answered(unique);
             session.replyError(unique, Errno.EIO);
+        }
+    }
+
+    /** The table drops what the kernel forgot; the server hears of it when the kernel holds the nodes no more. */
+    private void forget(MemorySegment request) {
+        NodeTable.Forget forget = nodes.forget(request);
+        if (forget == null) return;
+        int n = links.size();
+        int start = firstLink(Opcode.FORGET.code, request);
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < n; i++) {
+                if (links.get((start + i) % n).forget(forget, pass == 1)) return;
+            }
         }
     }
 

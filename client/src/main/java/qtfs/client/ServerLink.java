@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,7 @@ import java.util.function.Consumer;
 import qtfs.fuse.FuseSession;
 import qtfs.fuse.proto.InHeader;
 import qtfs.fuse.proto.Opcode;
+import qtfs.fuse.proto.OutHeader;
 import qtfs.sys.Errno;
 import qtfs.transport.Connection;
 import qtfs.transport.Connector;
@@ -49,7 +52,9 @@ import qtfs.wire.Welcome;
  * answers a resent request that already ran as it did the first time. Meanwhile requests
  * wait (hard mount) or, once the server has been away for the soft time-out, fail with EIO.
  * A server that no longer knows the session (restarted, or away longer than its grace period)
- * makes the link stale: every request fails with EIO until the mount is made again.
+ * gets a new one, on which the {@link ServerSession} re-establishes the kernel's nodes and
+ * open files before the unanswered requests go again. Every request, reply and notification
+ * passes the session's {@link NodeTable} on its way.
  */
 final class ServerLink {
     private static final System.Logger LOG = System.getLogger(ServerLink.class.getName());
@@ -57,6 +62,7 @@ final class ServerLink {
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration LAST_RETRY = Duration.ofSeconds(5);
     private static final Duration MIN_ATTEMPT = Duration.ofSeconds(5);
+    private static final ByteBuffer NO_GROUPS = ByteBuffer.allocate(FuseFrames.prefixSize(0)).asReadOnlyBuffer();
     private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "qtfs-soft-timeout");
         t.setDaemon(true);
@@ -95,7 +101,7 @@ final class ServerLink {
     }
 
     /** The connection of the moment and its number: a request goes out once per generation at most. */
-    private record Generation(int number, Connection connection, int mountId, boolean xattrHints) {}
+    private record Generation(int number, Connection connection, int mountId, boolean xattrHints, int epoch) {}
 
     private final String name;
     private final int index;
@@ -117,7 +123,10 @@ final class ServerLink {
     private final Object stateLock = new Object();
     private volatile State state = State.UP;
     private volatile Generation current;
-    private volatile Attach join;
+    private volatile ServerSession serverSession;
+    private volatile NodeTable nodes;
+    /** FORGETs that came while the link was down: sent once it is back, if the server session is the same. */
+    private final Queue<NodeTable.Forget> deferredForgets = new ConcurrentLinkedQueue<>();
     private volatile long downSince;
     /** Counts the outages, so that the soft time-out of one that ended does not cut the next one short. */
     private int outage;
@@ -137,7 +146,7 @@ final class ServerLink {
         this.server = server;
         this.handshake = handshake;
         this.recovery = recovery;
-        this.current = new Generation(1, greeted.connection(), 0, greeted.xattrHints());
+        this.current = new Generation(1, greeted.connection(), 0, greeted.xattrHints(), 1);
     }
 
     /** Connects and shakes hands; the error names the address and the reason. */
@@ -167,18 +176,12 @@ final class ServerLink {
         return threeBeats.compareTo(MIN_ATTEMPT) < 0 ? MIN_ATTEMPT : threeBeats;
     }
 
-    /**
-     * Attaches to the session {@code request} names (token 0: a new one) and returns its token.
-     * The link keeps the request (with the token) to join the session again after a reconnection.
-     */
+    /** Attaches to the session {@code request} names (token 0: a new one) and returns its token. */
     long attach(Attach request, Duration timeout) throws IOException {
         Generation g = current;
         int mountId = attach(g.connection, request, timeout);
-        long token = lastToken;
-        current = new Generation(g.number, g.connection, mountId, g.xattrHints);
-        join = new Attach(token, request.fuseMinor(), request.maxWrite(), request.fuseFlags(), request.entryTimeout(),
-                request.attrTimeout(), request.architecture(), request.exportPath());
-        return token;
+        current = new Generation(g.number, g.connection, mountId, g.xattrHints, g.epoch);
+        return lastToken;
     }
 
     private long lastToken;
@@ -215,19 +218,22 @@ final class ServerLink {
     }
 
     /**
-     * Starts the receiver thread that hands replies to {@code fuse} and tells {@code releases} of
-     * each; notifications, and the replies that must follow them, go through {@code notifications};
-     * hints about nodes without extended attributes go to {@code xattrs}.
+     * Starts the receiver thread that hands replies to {@code fuse} (translated by the node table
+     * of {@code serverSession}) and tells {@code releases} of each; notifications, and the replies
+     * that must follow them, go through {@code notifications}; hints about nodes without extended
+     * attributes go to {@code xattrs}.
      */
     /** Hands the server's lists of mount points below the export to {@code listener}; call before attaching. */
     void onSubmounts(Consumer<List<String>> listener) {
         this.submounts = listener;
     }
 
-    void startReceiving(FuseSession fuse, ReleaseOrder releases, NotificationQueue notifications, XattrAbsence xattrs,
-                        StreamFiles streams) {
+    void startReceiving(FuseSession fuse, ServerSession serverSession, ReleaseOrder releases, NotificationQueue notifications,
+            XattrAbsence xattrs, StreamFiles streams) {
         this.session = fuse;
         this.streams = streams;
+        this.serverSession = serverSession;
+        this.nodes = serverSession.nodes();
         this.releases = releases;
         this.notifications = notifications;
         this.xattrs = xattrs;
@@ -309,7 +315,7 @@ final class ServerLink {
         }
         if (s != State.UP && !(evenIfDown && s == State.DOWN)) return false;
         if (!expectsReply) {
-            // FORGET and INTERRUPT: lost with the link (the server forgets everything with the session anyway)
+            // INTERRUPT: lost with the link (the interrupted request is sent again, whole)
             if (s == State.UP) send(current, unique, prefix, request.asByteBuffer());
             return true;
         }
@@ -328,18 +334,77 @@ final class ServerLink {
         return true;
     }
 
+    /**
+     * Tells the server its session may drop nodes the kernel forgot; false when this link does
+     * not take it. A link waiting for its server ({@code evenIfDown}) keeps it until it is back.
+     */
+    boolean forget(NodeTable.Forget forget, boolean evenIfDown) {
+        State s = state;
+        if (s == State.UP) {
+            send(current, forget);
+            return true;
+        }
+        if (!evenIfDown || s != State.DOWN) return false;
+        deferredForgets.add(forget);
+        return true;
+    }
+
+    /** Forgets of a session that ended do not concern the new one: it never learnt those nodes. */
+    private void send(Generation g, NodeTable.Forget forget) {
+        if (g.epoch != forget.epoch()) return;
+        // one that did not go out waits for the next connection: the session may still be the same
+        if (!send(g, InHeader.unique(MemorySegment.ofArray(forget.request())), NO_GROUPS.duplicate(), ByteBuffer.wrap(forget.request()))) {
+            deferredForgets.add(forget);
+        }
+    }
+
+    /** Sends {@code p} with the server's ids; a request naming what did not survive a server restart is answered here. */
     private void send(Generation g, long unique, Pending p) {
         p.sentAt = System.nanoTime();
         if (p.mayWaitForPeer) p.interrupted = false;
-        send(g, unique, p.prefix.duplicate(), ByteBuffer.wrap(p.request));
+        ByteBuffer[] request;
+        try {
+            request = nodes.toServer(p.request);
+        } catch (NotServable e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: request {1} answered here: {2}", name, Long.toUnsignedString(unique), e.getMessage());
+            if (pending.remove(unique, p)) answerLocally(unique, e.errno);
+            return;
+        }
+        if (g.epoch != nodes.epoch()) {
+            // a connection to a server session that is gone: the request goes again on the new one
+            g.connection.close();
+            return;
+        }
+        ByteBuffer[] payload = new ByteBuffer[request.length + 1];
+        payload[0] = p.prefix.duplicate();
+        System.arraycopy(request, 0, payload, 1, request.length);
+        send(g, unique, payload);
     }
 
-    /** A failed send is left to the receiver, which sees the connection fail too and sends again after reconnecting. */
-    private void send(Generation g, long unique, ByteBuffer prefix, ByteBuffer request) {
+    private void answerLocally(long unique, int errno) {
+        if (errno != 0) {
+            answerError(unique, errno);
+            return;
+        }
+        releases.answered(unique);
         try {
-            g.connection.send(FrameType.FUSE_REQUEST, g.mountId, unique, prefix, request);
+            LocalReply.ok(session, unique);
+        } catch (RuntimeException e) {
+            // the FUSE session is gone: nobody waits any more
+        }
+    }
+
+    /**
+     * A failed send is left to the receiver, which sees the connection fail too and sends again
+     * after reconnecting; false when it failed.
+     */
+    private boolean send(Generation g, long unique, ByteBuffer... payload) {
+        try {
+            g.connection.send(FrameType.FUSE_REQUEST, g.mountId, unique, payload);
+            return true;
         } catch (IOException e) {
             g.connection.close();
+            return false;
         }
     }
 
@@ -418,18 +483,31 @@ final class ServerLink {
                 c = server.connect(FrameHeader.DEFAULT_MAX_FRAME_SIZE);
                 int mountId;
                 boolean xattrHints;
+                Attach join = serverSession.join();
+                AttachException refused = null;
                 // a server that accepts but does not answer (a link still half down) must not hold the attempt for long
                 try (Deadline attempt = Deadline.start(c, attemptTimeout())) {
                     try {
                         Welcome welcome = handshake.initiate(c, Service.FS);
                         xattrHints = (welcome.features() & Features.NO_XATTRS_HINTS) != 0;
                         mountId = attach(c, join, RequestRelay.ATTACH_TIMEOUT);
+                    } catch (AttachException e) {
+                        if (e.errno != Errno.ESTALE) throw e;
+                        refused = e;
+                        mountId = 0;
+                        xattrHints = false;
                     } catch (IOException e) {
                         if (attempt.expired()) throw new IOException("no answer from " + server.address() + " within " + Deadline.describe(attemptTimeout()), e);
                         throw e;
                     }
                 }
-                Generation g = new Generation(generation, c, mountId, xattrHints);
+                if (refused != null) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: the server no longer knows this mount''s session ({1}): attaching a new one",
+                            name, refused.getMessage());
+                    mountId = renew(c, join);
+                    xattrHints = false;
+                }
+                Generation g = new Generation(generation, c, mountId, xattrHints, nodes.epoch());
                 synchronized (stateLock) {
                     if (state == State.CLOSED) {
                         c.close();
@@ -456,6 +534,78 @@ final class ServerLink {
             }
             if (!sleep(pause)) return false;
             pause = pause.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : pause.multipliedBy(2);
+        }
+    }
+
+    /**
+     * Attaches {@code c} to a new server session: re-establishes the kernel's nodes on it, or
+     * joins the one another link re-established meanwhile. Returns the mount id.
+     */
+    private int renew(Connection c, Attach stale) throws IOException {
+        int[] mountId = {0};
+        Attach other = serverSession.renew(stale, fresh -> {
+            mountId[0] = attach(c, fresh, RequestRelay.ATTACH_TIMEOUT);
+            return lastToken;
+        }, new RenewalExchange(c, mountId));
+        return other == null ? mountId[0] : attach(c, other, RequestRelay.ATTACH_TIMEOUT);
+    }
+
+    /** Requests of the re-establishment, one at a time on a connection whose receiver has not started. */
+    private final class RenewalExchange implements NodeTable.Exchange {
+        private final Connection connection;
+        private final int[] mountId;
+
+        RenewalExchange(Connection connection, int[] mountId) {
+            this.connection = connection;
+            this.mountId = mountId;
+        }
+
+        @Override
+        public void send(ByteBuffer prefix, byte[] request) throws IOException {
+            connection.send(FrameType.FUSE_REQUEST, mountId[0], InHeader.unique(MemorySegment.ofArray(request)), prefix.duplicate(),
+                    ByteBuffer.wrap(request));
+        }
+
+        @Override
+        public MemorySegment call(ByteBuffer prefix, byte[] request) throws IOException {
+            long unique = InHeader.unique(MemorySegment.ofArray(request));
+            try (Deadline deadline = Deadline.start(connection, attemptTimeout())) {
+                try {
+                    send(prefix, request);
+                    while (true) {
+                        Frame f = connection.receive();
+                        switch (f.header().type()) {
+                            case FUSE_REPLY -> {
+                                FuseFrames.checkReply(f.payload(), FrameType.FUSE_REPLY);
+                                if (FuseFrames.replyUnique(f.payload()) == unique) return copy(f.payload());
+                            }
+                            case ERROR -> {
+                                Failure failure = Failure.decode(f.payload(), FrameType.ERROR);
+                                if (f.header().requestId() == unique) return errorReply(unique, failure.errno());
+                            }
+                            // about the new session, which the kernel does not know yet
+                            case FUSE_NOTIFY, NO_XATTRS, PONG -> { }
+                            case PING -> pong(connection, f);
+                            default -> throw new ProtocolException("unexpected " + f.header().type() + " frame from the server");
+                        }
+                    }
+                } catch (IOException e) {
+                    if (deadline.expired()) throw new IOException("no answer from " + server.address() + " within " + Deadline.describe(attemptTimeout()), e);
+                    throw e;
+                }
+            }
+        }
+
+        private static MemorySegment copy(ByteBuffer payload) {
+            byte[] bytes = new byte[payload.remaining()];
+            payload.duplicate().get(bytes);
+            return MemorySegment.ofArray(bytes);
+        }
+
+        private static MemorySegment errorReply(long unique, int errno) {
+            MemorySegment m = MemorySegment.ofArray(new byte[OutHeader.SIZE]);
+            OutHeader.write(m, OutHeader.SIZE, -errno, unique);
+            return m;
         }
     }
 
@@ -489,6 +639,9 @@ final class ServerLink {
         List<Long> uniques = new ArrayList<>(pending.keySet());
         uniques.sort(Long::compareUnsigned);
         int n = 0;
+        List<NodeTable.Forget> forgets = new ArrayList<>();
+        for (NodeTable.Forget f; (f = deferredForgets.poll()) != null; ) forgets.add(f);
+        forgets.forEach(f -> send(g, f));
         for (long unique : uniques) {
             Pending p = pending.get(unique);
             if (p == null) continue;
@@ -504,7 +657,7 @@ final class ServerLink {
     private void noXattrs(Generation g, FrameHeader h, ByteBuffer payload) throws ProtocolException {
         checkChannel(g, h);
         if (!g.xattrHints) throw new ProtocolException("NO_XATTRS frame, but that feature was not agreed");
-        xattrs.learned(NoXattrs.decode(payload).nodeIds());
+        xattrs.learned(nodes.nodesToKernel(NoXattrs.decode(payload).nodeIds()));
     }
 
     private void submounts(Generation g, FrameHeader h, ByteBuffer payload) throws ProtocolException {
@@ -565,6 +718,7 @@ final class ServerLink {
             LOG.log(System.Logger.Level.DEBUG, "{0}: reply to request {1} that is not pending; dropped", name, Long.toUnsignedString(unique));
             return;
         }
+        nodes.toKernel(p.request, p.prefix, payload);
         releases.answered(unique);
         streams.answered(p.request, payload);
         if (p.takesLock) notifications.add(payload);
@@ -575,8 +729,10 @@ final class ServerLink {
         checkChannel(g, h);
         FuseFrames.checkReply(payload, FrameType.FUSE_NOTIFY);
         if (FuseFrames.replyUnique(payload) != 0) throw new ProtocolException("FUSE_NOTIFY with a non-zero unique");
-        xattrs.notified(MemorySegment.ofBuffer(payload));
-        notifications.add(payload);
+        if (nodes.notificationToKernel(payload)) {
+            xattrs.notified(MemorySegment.ofBuffer(payload));
+            notifications.add(payload);
+        }
     }
 
     private void error(FrameHeader h, Failure failure) {

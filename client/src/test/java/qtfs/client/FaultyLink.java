@@ -18,6 +18,8 @@ import qtfs.transport.Address;
  * closes every connection through it (as a reset link does), {@link #freeze()} stops carrying
  * bytes without closing anything (as a pulled cable or a stopped peer: only a heartbeat
  * notices), {@link #thaw()} carries them again. Connections made while frozen wait too.
+ * {@link #holdReplies()} freezes only what the server sends: its requests arrive, their
+ * answers do not.
  */
 final class FaultyLink implements AutoCloseable {
     final Address.Unix address;
@@ -26,6 +28,7 @@ final class FaultyLink implements AutoCloseable {
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final Object gate = new Object();
     private boolean frozen;
+    private boolean repliesHeld;
     private volatile boolean closed;
     private final Thread acceptor;
     private final AtomicLong accepted = new AtomicLong();
@@ -55,12 +58,12 @@ final class FaultyLink implements AutoCloseable {
     private void relay(SocketChannel client) {
         SocketChannel server = null;
         try {
-            awaitThaw();
+            awaitThaw(false);
             server = SocketChannel.open(UnixDomainSocketAddress.of(target.path()));
             open.add(server);
             SocketChannel s = server;
-            Thread back = Thread.ofVirtual().start(() -> pump(s, client));
-            pump(client, server);
+            Thread back = Thread.ofVirtual().start(() -> pump(s, client, true));
+            pump(client, server, false);
             back.join();
         } catch (IOException | InterruptedException e) {
             // the relay ends with either side
@@ -70,11 +73,11 @@ final class FaultyLink implements AutoCloseable {
         }
     }
 
-    private void pump(SocketChannel from, SocketChannel to) {
+    private void pump(SocketChannel from, SocketChannel to, boolean toClient) {
         ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
         try {
             while (from.read(buffer) >= 0) {
-                awaitThaw();
+                awaitThaw(toClient);
                 buffer.flip();
                 while (buffer.hasRemaining()) to.write(buffer);
                 buffer.clear();
@@ -87,9 +90,9 @@ final class FaultyLink implements AutoCloseable {
         }
     }
 
-    private void awaitThaw() throws InterruptedException {
+    private void awaitThaw(boolean toClient) throws InterruptedException {
         synchronized (gate) {
-            while (frozen && !closed) gate.wait();
+            while ((frozen || (toClient && repliesHeld)) && !closed) gate.wait();
         }
     }
 
@@ -109,9 +112,16 @@ final class FaultyLink implements AutoCloseable {
         }
     }
 
+    void holdReplies() {
+        synchronized (gate) {
+            repliesHeld = true;
+        }
+    }
+
     void thaw() {
         synchronized (gate) {
             frozen = false;
+            repliesHeld = false;
             gate.notifyAll();
         }
     }

@@ -214,20 +214,116 @@ class LinkRecoveryTest {
     }
 
     @Test
-    void aServerThatForgotTheMountMakesItStaleAndItStillUnmounts() throws Exception {
+    void aRestartedServerGetsTheNodesAndOpenFilesBackAndOnlyAFileDeletedMeanwhileFails() throws Exception {
         mount(new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
-        Files.writeString(mnt.resolve("c"), "c");
-        daemon.close();
-        startDaemon();
-        IOException e = assertThrows(IOException.class, () -> {
-            while (true) {
-                Files.readString(mnt.resolve("c"));
-                Thread.sleep(20);
+        Files.createDirectories(mnt.resolve("d/e"));
+        Files.writeString(mnt.resolve("d/e/kept"), "kept");
+        Files.writeString(mnt.resolve("d/e/gone"), "gone");
+        try (FileChannel kept = FileChannel.open(mnt.resolve("d/e/kept"), StandardOpenOption.READ);
+             FileChannel gone = FileChannel.open(mnt.resolve("d/e/gone"), StandardOpenOption.READ);
+             FileChannel written = FileChannel.open(mnt.resolve("d/written"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            daemon.close();
+            Files.delete(export.resolve("d/e/gone"));
+            startDaemon();
+
+            ByteBuffer buffer = ByteBuffer.allocate(16);
+            assertEquals(4, kept.read(buffer, 0), "a file held open reads on");
+            assertEquals("kept", new String(buffer.array(), 0, 4, StandardCharsets.US_ASCII));
+            written.write(ByteBuffer.wrap("after".getBytes(StandardCharsets.US_ASCII)), 0);
+            written.force(true);
+            IOException e = assertThrows(IOException.class, () -> gone.read(ByteBuffer.allocate(4), 0));
+            assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
+        }
+        assertEquals("after", Files.readString(export.resolve("d/written")));
+        try (var names = Files.list(mnt.resolve("d/e"))) {
+            assertEquals(List.of("kept"), names.map(p -> p.getFileName().toString()).toList());
+        }
+        Files.writeString(mnt.resolve("d/e/new"), "new");
+        assertEquals("new", Files.readString(export.resolve("d/e/new")));
+    }
+
+    @Test
+    void manyOpenFilesInATreeAreAllReestablished() throws Exception {
+        mount(new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
+        int dirs = 20, perDir = 25;
+        List<FileChannel> open = new java.util.ArrayList<>();
+        try {
+            for (int d = 0; d < dirs; d++) {
+                Path dir = Files.createDirectories(mnt.resolve("tree/" + d));
+                for (int f = 0; f < perDir; f++) {
+                    Files.writeString(dir.resolve("f" + f), d + "/" + f);
+                    open.add(FileChannel.open(dir.resolve("f" + f), StandardOpenOption.READ));
+                }
             }
-        });
-        assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
-        client.close();
-        client = null;
-        assertFalse(Mounts.isMounted(mnt));
+            daemon.close();
+            startDaemon();
+            long start = System.nanoTime();
+            for (int i = 0; i < open.size(); i++) {
+                ByteBuffer b = ByteBuffer.allocate(16);
+                int n = open.get(i).read(b, 0);
+                assertEquals((i / perDir) + "/" + (i % perDir), new String(b.array(), 0, n, StandardCharsets.US_ASCII));
+            }
+            System.out.printf("%d open files and %d nodes re-established and read in %d ms%n", open.size(), open.size() + dirs + 1,
+                    (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            for (FileChannel c : open) c.close();
+        }
+    }
+
+    @Test
+    void anAppendThatRanBeforeTheServerRestartedButWasNotAnsweredIsNotAppendedTwice() throws Exception {
+        client = MountClient.mount(new ClientOptions(link.address, export.toString(), mnt, 1, 2, Duration.ZERO, Duration.ZERO, false, false),
+                new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
+        Path log = export.resolve("log");
+        try (FileChannel ch = FileChannel.open(mnt.resolve("log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(record(0)));
+            link.holdReplies();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread second = Thread.ofPlatform().start(() -> {
+                try {
+                    ch.write(ByteBuffer.wrap(record(1)));
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            while (Files.size(log) < 2L * record(0).length) Thread.sleep(5);
+            // the append ran on the server; its answer dies with it
+            daemon.close();
+            link.cut();
+            link.thaw();
+            startDaemon();
+            second.join(Duration.ofSeconds(30));
+            assertFalse(second.isAlive(), "the append was answered");
+            assertNull(failure.get(), () -> "the append failed: " + failure.get());
+            ch.write(ByteBuffer.wrap(record(2)));
+        }
+        assertEquals(new String(record(0), StandardCharsets.US_ASCII) + new String(record(1), StandardCharsets.US_ASCII)
+                + new String(record(2), StandardCharsets.US_ASCII), Files.readString(log), "each append once");
+    }
+
+    @Test
+    void aFileThatHeldALockFailsAfterTheServerRestartedAndTheOthersGoOn() throws Exception {
+        mount(new Recovery(HEARTBEAT, true, Duration.ofSeconds(60)));
+        Files.writeString(mnt.resolve("locked"), "locked");
+        Files.writeString(mnt.resolve("free"), "free");
+        FileChannel locked = FileChannel.open(mnt.resolve("locked"), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try (FileChannel free = FileChannel.open(mnt.resolve("free"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = locked.lock();
+            daemon.close();
+            startDaemon();
+            IOException e = assertThrows(IOException.class, () -> locked.write(ByteBuffer.wrap("x".getBytes(StandardCharsets.US_ASCII)), 0));
+            assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
+            free.write(ByteBuffer.wrap("F".getBytes(StandardCharsets.US_ASCII)), 0);
+            lock.release(); // the lock is gone already: unlocking it succeeds
+        } finally {
+            try {
+                locked.close();
+            } catch (IOException flushFailed) {
+                // close(2) reports that the file failed, and closes it all the same
+            }
+        }
+        assertEquals("Free", Files.readString(export.resolve("free")));
+        assertEquals("locked", Files.readString(export.resolve("locked")));
+        assertEquals("locked", Files.readString(mnt.resolve("locked")), "the file itself is still there for new opens");
     }
 }
