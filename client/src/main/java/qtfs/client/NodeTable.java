@@ -28,6 +28,7 @@ import qtfs.fuse.proto.LinkIn;
 import qtfs.fuse.proto.LkIn;
 import qtfs.fuse.proto.MkdirIn;
 import qtfs.fuse.proto.MknodIn;
+import qtfs.fuse.proto.Notify;
 import qtfs.fuse.proto.Opcode;
 import qtfs.fuse.proto.OpenIn;
 import qtfs.fuse.proto.OpenOut;
@@ -520,6 +521,25 @@ final class NodeTable {
             }
         }
         return new Outcome(nodes.size() - lostNodes, lostNodes, files.size() - lostFiles, lostFiles);
+    }
+
+    /**
+     * What the kernel must forget after a re-establishment: the new session knows nothing of
+     * what changed on the server meanwhile, so no cached attribute, page or name may be trusted.
+     * One INVAL_INODE (data and attributes) per node and one INVAL_ENTRY per name it was found
+     * by, in kernel ids, for the client's {@link NotificationQueue}.
+     */
+    synchronized List<ByteBuffer> staleCaches() {
+        List<ByteBuffer> out = new ArrayList<>();
+        for (Node n : byKernel.values()) {
+            MemorySegment inode = MemorySegment.ofArray(new byte[Notify.INVAL_INODE_SIZE]);
+            out.add(inode.asByteBuffer().limit(Notify.invalInode(inode, n.kernelId, 0, 0)));
+            if (n.name == null || n == root) continue;
+            byte[] name = bytes(n.name);
+            MemorySegment entry = MemorySegment.ofArray(new byte[Notify.INVAL_ENTRY_HEADER_SIZE + name.length + 1]);
+            out.add(entry.asByteBuffer().limit(Notify.invalEntry(entry, n.parent, name)));
+        }
+        return out;
     }
 
     /** Looks {@code n} up by its name (as root: the kernel held it, it only needs the server's new id). */

@@ -547,7 +547,10 @@ final class ServerLink {
             mountId[0] = attach(c, fresh, RequestRelay.ATTACH_TIMEOUT);
             return lastToken;
         }, new RenewalExchange(c, mountId));
-        return other == null ? mountId[0] : attach(c, other, RequestRelay.ATTACH_TIMEOUT);
+        if (other != null) return attach(c, other, RequestRelay.ATTACH_TIMEOUT);
+        NotificationQueue kernel = notifications;
+        if (kernel != null) nodes.staleCaches().forEach(kernel::add);
+        return mountId[0];
     }
 
     /** Requests of the re-establishment, one at a time on a connection whose receiver has not started. */

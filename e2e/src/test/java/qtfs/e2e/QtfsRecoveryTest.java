@@ -391,4 +391,30 @@ class QtfsRecoveryTest {
         assertNotNull(took, () -> "the client never saw the change made while it was away\n" + client.describe());
         assertTrue(took.compareTo(Duration.ofSeconds(1)) <= 0, "seen " + took.toMillis() + " ms after the reconnection");
     }
+
+    @Test
+    void aChangeMadeWhileQtfsdWasDownShowsOnceTheMountIsOnANewSessionDespiteLongCaches() throws Exception {
+        startServer("5");
+        startClient(",attr_timeout=60,entry_timeout=60");
+        Files.writeString(mnt.resolve("f"), "x");
+        Files.setPosixFilePermissions(mnt.resolve("f"), PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(mnt.resolve("f"))),
+                "cached for 60 s from now on");
+        signal("KILL", server);
+        server.awaitCondition("qtfsd to die", () -> !server.isAlive(), Duration.ofSeconds(20));
+        // no qtfsd watches this change: the new session must not trust what the kernel cached
+        Files.setPosixFilePermissions(export.resolve("f"), PosixFilePermissions.fromString("rw-------"));
+        startServer("5");
+        client.awaitCondition("the client to attach a new session", () -> client.log().contains("a new session holds"),
+                Duration.ofSeconds(30));
+        Duration took = qtfs.e2e.harness.Poll.until(() -> {
+            try {
+                return PosixFilePermissions.toString(Files.getPosixFilePermissions(mnt.resolve("f"))).equals("rw-------");
+            } catch (IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(15));
+        assertNotNull(took, () -> "the client kept the attributes cached before qtfsd restarted\n" + client.describe());
+        assertTrue(took.compareTo(Duration.ofSeconds(1)) <= 0, "seen " + took.toMillis() + " ms after the new session");
+    }
 }
