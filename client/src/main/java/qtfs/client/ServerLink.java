@@ -588,6 +588,7 @@ final class ServerLink {
                             }
                             // about the new session, which the kernel does not know yet
                             case FUSE_NOTIFY, NO_XATTRS, PONG -> { }
+                            case SUBMOUNTS -> submounts(f.payload());
                             case PING -> pong(connection, f);
                             default -> throw new ProtocolException("unexpected " + f.header().type() + " frame from the server");
                         }
@@ -665,6 +666,11 @@ final class ServerLink {
 
     private void submounts(Generation g, FrameHeader h, ByteBuffer payload) throws ProtocolException {
         checkChannel(g, h);
+        submounts(payload);
+    }
+
+    /** Hands the server's list of mount points to the listener; paths, not ids: the same for every session. */
+    private void submounts(ByteBuffer payload) throws ProtocolException {
         Consumer<List<String>> listener = submounts;
         if (listener == null || (handshake.features() & Features.SUBMOUNTS) == 0)
             throw new ProtocolException("SUBMOUNTS frame, but that feature was not agreed");
