@@ -263,9 +263,13 @@ final class ClientConnection implements Runnable {
         }
         int length = 0;
         try {
-            length = session.fs.handleWithoutWaiting(request, groups, inlineReply, this::notifyClient,
-                    xattrHintsAgreed ? inlineHints : null);
-            if (length == FileSystemSession.WOULD_WAIT) return false;
+            XattrHints hints = xattrHintsAgreed ? inlineHints : null;
+            length = session.fs.handleWithoutWaiting(request, groups, inlineReply, this::notifyClient, hints);
+            if (length == FileSystemSession.WOULD_WAIT) {
+                if (!idle()) return false;
+                // a read from the disk with nothing else to serve: waiting here costs less than waking a worker
+                length = session.fs.handle(request, groups, inlineReply, this::notifyClient, hints);
+            }
             if (length < 0 || length > inlineReply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "request " + Long.toUnsignedString(unique) + " of " + session + " failed", e);
@@ -279,6 +283,15 @@ final class ClientConnection implements Runnable {
         if (xattrHintsAgreed) sendHints(connection, session.mountId, requestId, inlineHints);
         connection.send(FrameType.FUSE_REPLY, session.mountId, requestId, inlineReply.asSlice(0, length).asByteBuffer());
         return true;
+    }
+
+    /**
+     * Whether this connection has nothing but the request in hand to serve: no request with
+     * the workers, and no further frame received. Only then may its reader wait for a disk,
+     * since a frame that arrives meanwhile waits for one read at most.
+     */
+    private boolean idle() {
+        return inFlight.availablePermits() == MAX_IN_FLIGHT && !connection.hasReceivedMore();
     }
 
     /** Sent before the reply, on this connection, so that the client applies it first. */
