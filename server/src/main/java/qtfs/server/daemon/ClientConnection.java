@@ -221,7 +221,10 @@ final class ClientConnection implements Runnable {
             return;
         }
         MemorySegment message = MemorySegment.ofBuffer(request);
-        if (InlineRequests.servedByReader(message, session.fs) && servedHere(h.requestId(), unique, message, groups)) return;
+        boolean here = InlineRequests.servedByReader(message, session.fs)
+                // a write to the disk with nothing else to serve: waiting here costs less than waking a worker
+                || opcode == Opcode.WRITE.code && session.fs.writesToDisk(message) && idle();
+        if (here && servedHere(h.requestId(), unique, message, groups)) return;
         inFlight.acquire();
         RequestBuffers.Lease buffer;
         try {
@@ -287,7 +290,8 @@ final class ClientConnection implements Runnable {
 
     /**
      * Whether this connection has nothing but the request in hand to serve: no request with
-     * the workers, and no further frame received. Only then may its reader wait for a disk,
+     * the workers, and no further frame received. Only then may its reader wait for a disk
+     * (a read of uncached data, a write that the kernel may throttle),
      * since a frame that arrives meanwhile waits for one read at most.
      */
     private boolean idle() {
