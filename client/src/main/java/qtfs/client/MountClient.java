@@ -31,6 +31,12 @@ public final class MountClient implements AutoCloseable {
      * after a chmod of the directory, until the cached name expires.
      */
     static final long PERMISSION_CHECKS = InitFlags.POSIX_ACL;
+    /**
+     * DONT_MASK: the kernel sends the caller's umask along instead of applying it, and the
+     * server creates with it, so that a default ACL of the parent directory wins over the
+     * umask as it does locally.
+     */
+    static final long SERVER_APPLIES_UMASK = InitFlags.DONT_MASK;
 
     private final FuseSession session;
     private final RequestRelay relay;
@@ -116,7 +122,7 @@ public final class MountClient implements AutoCloseable {
         // the source shows in /proc/mounts; mount(8) options cannot carry commas or blanks in it
         String source = o.serverPath().replaceAll("[,\\s]", "_");
         return new FuseMountOptions(o.mountpoint(), source, "qtfs", o.fuseThreads(), MAX_WRITE, o.allowOther(), o.readOnly(),
-                FuseSession.DEFAULT_INIT_FLAGS | PERMISSION_CHECKS);
+                FuseSession.DEFAULT_INIT_FLAGS | PERMISSION_CHECKS | SERVER_APPLIES_UMASK);
     }
 
     /** Returns once the file system is unmounted, by {@link #close()} or from outside (umount). */

@@ -34,6 +34,7 @@ class BindfsReferenceTest extends ConformanceSuite {
             Map.entry("nlink", "stale st_nlink after link/unlink/rename"),
             Map.entry("link", "stale st_nlink after link/unlink/rename"),
             Map.entry("deep_paths", "absolute server paths overflow PATH_MAX"),
+            Map.entry("default_acl", "the caller's umask applies even under a default ACL"),
             Map.entry("fallocate", "no FALLOC_FL_PUNCH_HOLE"),
             Map.entry("seek_data_hole", "no SEEK_DATA/SEEK_HOLE"),
             Map.entry("rename_flags", "no renameat2 flags"),

@@ -74,6 +74,14 @@ public final class Connection implements AutoCloseable {
         return new Frame(header, payload);
     }
 
+    /**
+     * Whether bytes of a further frame arrived with the last one received (the peer has more
+     * waiting). Only the receiving thread may ask. Bytes still in the socket do not count.
+     */
+    public boolean hasReceivedMore() {
+        return in.hasRemaining();
+    }
+
     /** Makes at least {@code needed} unconsumed bytes available; {@code frameLength} is for messages. */
     private void fill(int needed, int frameLength) throws IOException {
         if (in.remaining() >= needed) return;

@@ -246,7 +246,10 @@ final class ClientConnection implements Runnable {
         boolean peerWait = session.fs.waitsForPeer(message);
         boolean handedOver = false;
         try {
-            if (!peerWait && InlineRequests.servedByReader(message, session.fs) && servedHere(h.requestId(), unique, message, groups)) return;
+            boolean here = !peerWait && (InlineRequests.servedByReader(message, session.fs)
+                    // a write to the disk with nothing else to serve: waiting here costs less than waking a worker
+                    || opcode == Opcode.WRITE.code && session.fs.writesToDisk(message) && idle());
+            if (here && servedHere(h.requestId(), unique, message, groups)) return;
             handOver(h, opcode, unique, request, groups, opensHandle, peerWait);
             handedOver = true;
         } finally {
@@ -308,9 +311,13 @@ final class ClientConnection implements Runnable {
         }
         int length = 0;
         try {
-            length = session.fs.handleWithoutWaiting(request, groups, inlineReply, this::notifyClient,
-                    xattrHintsAgreed ? inlineHints : null);
-            if (length == FileSystemSession.WOULD_WAIT) return false;
+            XattrHints hints = xattrHintsAgreed ? inlineHints : null;
+            length = session.fs.handleWithoutWaiting(request, groups, inlineReply, this::notifyClient, hints);
+            if (length == FileSystemSession.WOULD_WAIT) {
+                if (!idle()) return false;
+                // a read from the disk with nothing else to serve: waiting here costs less than waking a worker
+                length = session.fs.handle(request, groups, inlineReply, this::notifyClient, hints);
+            }
             if (length < 0 || length > inlineReply.byteSize()) throw new IllegalStateException("reply length " + length + " out of range");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "request " + Long.toUnsignedString(unique) + " of " + session + " failed", e);
@@ -347,6 +354,16 @@ final class ClientConnection implements Runnable {
         } catch (IOException | IllegalArgumentException e) {
             LOG.log(System.Logger.Level.DEBUG, "mount list for {0} not sent: {1}", name(), e.getMessage());
         }
+    }
+
+    /**
+     * Whether this connection has nothing but the request in hand to serve: no request with
+     * the workers, and no further frame received. Only then may its reader wait for a disk
+     * (a read of uncached data, a write that the kernel may throttle),
+     * since a frame that arrives meanwhile waits for one read at most.
+     */
+    private boolean idle() {
+        return budget.isIdle() && !connection.hasReceivedMore();
     }
 
     /** Sent before the reply, on this connection, so that the client applies it first. */

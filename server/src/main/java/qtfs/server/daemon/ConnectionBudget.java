@@ -36,6 +36,11 @@ final class ConnectionBudget {
         bytes += size;
     }
 
+    /** Whether no request of the connection is in flight. */
+    synchronized boolean isIdle() {
+        return requests == 0;
+    }
+
     synchronized void release(long size) {
         requests--;
         bytes -= size;

@@ -15,7 +15,9 @@ import qtfs.server.fs.FileSystemSession;
  * and closes, directory listings, reads of regular files on disk) run on the reader. Writes,
  * syncs and space allocation may wait long for a disk, reads of pipes, devices and files like
  * trace_pipe may wait for good, lock waits wait for other processes: they go to the workers,
- * so that one slow request does not hold up the rest of its connection.
+ * so that one slow request does not hold up the rest of its connection. (A read that must
+ * wait for the disk, and a write to a regular file on a disk, are served by the reader only
+ * while its connection has nothing else to serve; see ClientConnection.)
  */
 final class InlineRequests {
     private InlineRequests() {}

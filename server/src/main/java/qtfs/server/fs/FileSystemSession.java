@@ -14,6 +14,7 @@ import qtfs.fuse.proto.Notify;
 import qtfs.fuse.proto.Opcode;
 import qtfs.fuse.proto.OutHeader;
 import qtfs.fuse.proto.ReadIn;
+import qtfs.fuse.proto.WriteIn;
 import qtfs.server.whitelist.Whitelist;
 import qtfs.sys.Arch;
 import qtfs.sys.Errno;
@@ -366,7 +367,17 @@ public final class FileSystemSession implements AutoCloseable {
      */
     public boolean readsFromDisk(MemorySegment request) {
         if (InHeader.opcode(request) != Opcode.READ.code || request.byteSize() < InHeader.SIZE + ReadIn.SIZE) return false;
-        OpenFile f = handles.peek(ReadIn.fh(request.asSlice(InHeader.SIZE)));
+        return onDisk(ReadIn.fh(request.asSlice(InHeader.SIZE)));
+    }
+
+    /** The same for a WRITE: one to a regular file on a disk-backed file system waits for no other process. */
+    public boolean writesToDisk(MemorySegment request) {
+        if (InHeader.opcode(request) != Opcode.WRITE.code || request.byteSize() < InHeader.SIZE + WriteIn.SIZE) return false;
+        return onDisk(WriteIn.fh(request.asSlice(InHeader.SIZE)));
+    }
+
+    private boolean onDisk(long fh) {
+        OpenFile f = handles.peek(fh);
         return f != null && f.inode.type == Statx.S_IFREG && !f.inode.volatileContent;
     }
 

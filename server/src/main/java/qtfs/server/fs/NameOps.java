@@ -14,24 +14,43 @@ import qtfs.sys.ErrnoException;
 import qtfs.sys.OpenFlags;
 import qtfs.sys.PathCalls;
 import qtfs.sys.Statx;
+import qtfs.sys.ThreadUmask;
 
 /** Operations that add, remove or move names in directories. */
 final class NameOps {
+    private static final System.Logger LOG = System.getLogger(NameOps.class.getName());
     private static final int KNOWN_RENAME_FLAGS =
             PathCalls.RENAME_NOREPLACE | PathCalls.RENAME_EXCHANGE | PathCalls.RENAME_WHITEOUT;
 
     private final FsContext fs;
     private final boolean applyUmask;
+    private volatile boolean umaskWarned;
 
     NameOps(FsContext fs) {
         this.fs = fs;
-        // Without DONT_MASK the client kernel has applied the caller's umask already.
+        // Without DONT_MASK the client kernel has applied the caller's umask already, default ACL or not.
         this.applyUmask = fs.init().has(InitFlags.DONT_MASK);
     }
 
-    /** The creation mode the server should use for a request carrying {@code mode} and {@code umask}. */
+    /**
+     * The creation mode the server should use for a request carrying {@code mode} and {@code umask},
+     * with the calling thread's umask made the caller's: the file system applies it, unless a
+     * default ACL of the parent directory takes its place, as for a local process.
+     */
     int creationMode(int mode, int umask) {
-        return applyUmask ? mode & ~umask : mode;
+        if (!applyUmask) return mode;
+        try {
+            ThreadUmask.set(umask);
+            return mode;
+        } catch (ErrnoException e) {
+            // a thread that cannot have a umask of its own gives the mode the kernel would have given without DONT_MASK
+            if (!umaskWarned) {
+                umaskWarned = true;
+                LOG.log(System.Logger.Level.WARNING, "cannot give a serving thread a umask of its own ({0}): the caller''s umask"
+                        + " is applied even where a default ACL should take its place", e.getMessage());
+            }
+            return mode & ~umask;
+        }
     }
 
     int mknod(Request r) throws FuseError, ErrnoException {

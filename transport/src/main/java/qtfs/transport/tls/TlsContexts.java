@@ -29,8 +29,9 @@ public final class TlsContexts {
     public static SSLContext context(Credential credential) {
         try {
             SSLContext context = SSLContext.getInstance(PROTOCOL);
-            context.init(new KeyManager[] {new CredentialKeyManager(credential)},
-                    new TrustManager[] {new CaTrustManager(credential.caCertificate())}, null);
+            KeyManager keys = new CredentialKeyManager(credential);
+            context.init(new KeyManager[] {keys}, new TrustManager[] {new CaTrustManager(credential.caCertificate())}, null);
+            CipherWarmUp.startOnce(keys);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this Java runtime has no " + PROTOCOL, e);
@@ -57,6 +58,15 @@ public final class TlsContexts {
         engine.setUseClientMode(true);
         SSLParameters p = parameters(engine);
         p.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(p);
+        return engine;
+    }
+
+    /** {@code engine} in the role given, speaking what qtfs speaks, without checking the peer's name. */
+    static SSLEngine withQtfsParameters(SSLEngine engine, boolean client) {
+        engine.setUseClientMode(client);
+        SSLParameters p = parameters(engine);
+        p.setNeedClientAuth(!client);
         engine.setSSLParameters(p);
         return engine;
     }
