@@ -108,7 +108,7 @@ public final class QtfsFixture extends MountFixture {
             // FIFO; FIFOs served as stream files (shown as regular files) are QtfsFifoTest's
             DaemonProcess client = startDaemon("qtfs-mount-" + i, java(CLIENT_MAIN, "mount", "-f", "-o",
                     "server=unix:" + socket + ",allow_other,fifo=local,attr_timeout=" + seconds + ",entry_timeout=" + seconds,
-                    exports.get(i).toString(), mountPoint.toString()));
+                    export.toString(), mountPoint.toString()));
             awaitMount(client, mountPoint);
             mounts.add(new Mount(i, mountPoint, export, localDir(), attributeTimeout, client, this));
         }
