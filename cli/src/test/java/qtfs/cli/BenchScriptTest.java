@@ -41,7 +41,7 @@ class BenchScriptTest {
     void badArgumentsExit2NamingThem() throws Exception {
         Result r = run("--only", "local,nfs");
         assertEquals(2, r.status(), r.out());
-        assertEquals("bench: unknown file system 'nfs' in --only (known: local bindfs sshfs qtfs qtfs-tcp)\n", r.out());
+        assertEquals("bench: unknown file system 'nfs' in --only (known: local bindfs sshfs qtfs qtfs-tcp qtfs-plain)\n", r.out());
         r = run("--fast");
         assertEquals(2, r.status());
         assertTrue(r.out().startsWith("bench: unknown argument '--fast'\n"), r.out());
