@@ -33,9 +33,12 @@ public final class TwoHostTlsFixture extends MountFixture {
         this.mountOptions = mountOptions;
     }
 
-    /** Default heartbeats, a hard mount, attribute and entry timeouts of 1 s (as {@link QtfsFixture}). */
+    /**
+     * Default heartbeats, a hard mount, attribute and entry timeouts of 1 s and local FIFOs (as
+     * {@link QtfsFixture}: the suites compare with a local directory, where a FIFO is a FIFO).
+     */
     public static TwoHostTlsFixture standard() {
-        return new TwoHostTlsFixture(List.of(), "attr_timeout=1,entry_timeout=1");
+        return new TwoHostTlsFixture(List.of(), "attr_timeout=1,entry_timeout=1,fifo=local");
     }
 
     /** With extra qtfsd options (e.g. {@code --heartbeat 2}) and extra {@code -o} mount options. */
