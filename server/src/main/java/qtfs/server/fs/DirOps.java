@@ -43,7 +43,9 @@ final class DirOps {
         int fd = ProcSelf.reopen(inode.fd(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
         inode.acquire();   // the handle's own use
         long fh = fs.handles().add(fd, inode, true);
-        OpenOut.write(r.out(), 0, fh, 0);
+        // a listing the client is told to drop on every change may be served from its cache
+        int flags = fs.replies().cachesListing(inode) ? OpenOut.FOPEN_CACHE_DIR | OpenOut.FOPEN_KEEP_CACHE : 0;
+        OpenOut.write(r.out(), 0, fh, flags);
         return r.ok(OpenOut.SIZE);
     }
 

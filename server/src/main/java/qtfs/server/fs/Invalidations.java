@@ -86,7 +86,10 @@ final class Invalidations {
         if (inode != null) add(new Node(inode.nodeId, data));
     }
 
-    /** {@code name} in directory {@code dir} changed elsewhere: the name, and the directory's attributes. */
+    /**
+     * {@code name} in directory {@code dir} changed elsewhere: the name, and the directory's
+     * attributes and listing (which its client may cache, see {@link Replies#cachesListing}).
+     */
     void changed(InodeKey dir, byte[] name) {
         Inode d = inodes.byKey(dir);
         if (d != null) entryChanged(d, name);
@@ -101,7 +104,7 @@ final class Invalidations {
     private void entryChanged(Inode dir, byte[] name) {
         if (name.length == 0 || name.length > NAME_MAX) return;
         add(new Entry(dir.nodeId, name));
-        add(new Node(dir.nodeId, false));
+        add(new Node(dir.nodeId, true));
     }
 
     /** Notifications may have been lost: the client forgets everything, once it can be told. */

@@ -42,6 +42,15 @@ final class Replies {
         missingNsec = shortEntryNsec;
     }
 
+    /**
+     * Whether the client kernel may keep the listing of {@code dir} between opens
+     * (FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE): only when the client is told of changes in it,
+     * each of which also drops the listing (see {@link Invalidations}).
+     */
+    boolean cachesListing(Inode dir) {
+        return watched && !dir.volatileContent && dir.fileId != null;
+    }
+
     /** Whether the client is told of changes to {@code inode}, so that the full cache times apply. */
     private boolean watched(Inode inode) {
         return !watched || inode.fileId != null;

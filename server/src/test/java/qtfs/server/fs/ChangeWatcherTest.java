@@ -124,7 +124,7 @@ class ChangeWatcherTest {
         awaitPushed(a, "inode " + node + " -1");   // attributes only
         Files.writeString(a.export.resolve("new"), "x");
         awaitPushed(a, "entry 1 new");
-        awaitPushed(a, "inode 1 -1");   // the directory's times and size
+        awaitPushed(a, "inode 1 0");   // the directory's listing, times and size
         Files.move(f, a.export.resolve("g"));
         awaitPushed(a, "entry 1 f");
         awaitPushed(a, "entry 1 g");
@@ -238,6 +238,29 @@ class ChangeWatcherTest {
             assertEquals(0, found.u64(EntryOut.ATTR_VALID));
         } finally {
             proc.close();
+        }
+    }
+
+    @Test
+    void watchedDirectoriesMayKeepTheirListingsInTheClientAndOthersMayNot() throws Exception {
+        Files.createDirectory(a.export.resolve("d"));
+        int cached = qtfs.fuse.proto.OpenOut.FOPEN_CACHE_DIR | qtfs.fuse.proto.OpenOut.FOPEN_KEEP_CACHE;
+        int watchedFlags = a.opendir(a.lookup(FsDriver.ROOT, "d").nodeid()).u32(8);
+        assertEquals(cached, watchedFlags & cached, "a watched directory's listing is dropped on every change, so it may be cached");
+        FsDriver proc = FsDriver.watched(watcher, Path.of("/proc/sys"), "[Mount]\nPath=/proc/sys\n[Readdir]\nPath=/proc/sys\n");
+        try {
+            int volatileFlags = proc.opendir(proc.lookup(FsDriver.ROOT, "kernel").nodeid()).u32(8);
+            assertEquals(0, volatileFlags & cached, "a /proc listing changes by itself");
+        } finally {
+            proc.close();
+        }
+        FsDriver unwatched = FsDriver.open();
+        try {
+            Files.createDirectory(unwatched.export.resolve("d"));
+            int unwatchedFlags = unwatched.opendir(unwatched.lookup(FsDriver.ROOT, "d").nodeid()).u32(8);
+            assertEquals(0, unwatchedFlags & cached, "nobody would tell the client of changes");
+        } finally {
+            unwatched.close();
         }
     }
 }
