@@ -1,6 +1,7 @@
 package qtfs.server.fs;
 
 import java.lang.System.Logger.Level;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -40,8 +41,12 @@ public final class ChangeWatcher implements AutoCloseable {
     private final Thread reader;
     private volatile boolean closed;
     private final Set<Invalidations> sessions = ConcurrentHashMap.newKeySet();
-    /** Threads serving requests, by kernel thread id; their changes are announced, not read from events. */
-    private final ConcurrentHashMap<Integer, Thread> servingThreads = new ConcurrentHashMap<>();
+    /**
+     * Threads serving requests, by kernel thread id; their changes are announced, not read from
+     * events. Weakly held: a connection's reader thread that ended must not keep its connection
+     * and session (reachable from the thread) alive until the next prune.
+     */
+    private final ConcurrentHashMap<Integer, WeakReference<Thread>> servingThreads = new ConcurrentHashMap<>();
     private final ThreadLocal<Boolean> registered = ThreadLocal.withInitial(() -> false);
     private final LongAdder events = new LongAdder(), ownEvents = new LongAdder();
 
@@ -106,8 +111,13 @@ public final class ChangeWatcher implements AutoCloseable {
         if (group == null || registered.get()) return;
         registered.set(true);
         // connection readers come and go: forget the ended ones now and then
-        if (servingThreads.size() > PRUNE_ABOVE) servingThreads.values().removeIf(t -> !t.isAlive());
-        servingThreads.put(ThreadIds.current(), Thread.currentThread());
+        if (servingThreads.size() > PRUNE_ABOVE) servingThreads.values().removeIf(ref -> !isAlive(ref));
+        servingThreads.put(ThreadIds.current(), new WeakReference<>(Thread.currentThread()));
+    }
+
+    private static boolean isAlive(WeakReference<Thread> ref) {
+        Thread t = ref.get();
+        return t != null && t.isAlive();
     }
 
     void subscribe(Invalidations session) {
@@ -163,9 +173,9 @@ public final class ChangeWatcher implements AutoCloseable {
             sessions.forEach(Invalidations::lostTrack);
             return;
         }
-        Thread t = servingThreads.get(e.tid());
+        WeakReference<Thread> t = servingThreads.get(e.tid());
         if (t != null) {
-            if (t.isAlive()) {
+            if (isAlive(t)) {
                 ownEvents.increment();
                 return;
             }
