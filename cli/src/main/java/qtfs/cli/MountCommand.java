@@ -24,10 +24,7 @@ final class MountCommand {
             out.print(help());
             return ExitStatus.OK;
         }
-        if (parsed.operands().size() != 2) {
-            throw new UsageException("mount needs SERVER_PATH and MOUNTPOINT, got "
-                    + (parsed.operands().isEmpty() ? "nothing" : "'" + String.join(" ", parsed.operands()) + "'"));
-        }
+        parsed.operands(2, "mount needs SERVER_PATH and MOUNTPOINT");
         MountSettings settings = MountSettings.parse(parsed.operands().get(0), parsed.operands().get(1),
                 parsed.values(OPTIONS), MountSettings.Strictness.STRICT, w -> err.println("qtfs: " + w));
         if (parsed.has(FOREGROUND)) {

@@ -59,10 +59,7 @@ public final class MountQtfsMain {
                     throw new UsageException("file-system type '" + type + "' is not qtfs");
                 }
             }
-            if (parsed.operands().size() != 2) {
-                throw new UsageException("expected SOURCE and DIRECTORY, got "
-                        + (parsed.operands().isEmpty() ? "nothing" : "'" + String.join(" ", parsed.operands()) + "'"));
-            }
+            parsed.operands(2, "expected SOURCE and DIRECTORY");
             MountSettings settings = MountSettings.parse(parsed.operands().get(0), parsed.operands().get(1),
                     parsed.values(OPTIONS),
                     parsed.has(SLOPPY) ? MountSettings.Strictness.SLOPPY : MountSettings.Strictness.MOUNT_HELPER,

@@ -26,6 +26,17 @@ public record ParsedArguments(List<Occurrence> options, List<String> operands) {
         operands = List.copyOf(operands);
     }
 
+    /**
+     * The operands, which must be exactly {@code count}; otherwise a usage error that starts
+     * with {@code needs} (e.g. "umount needs exactly one MOUNTPOINT") and says what was given.
+     */
+    public List<String> operands(int count, String needs) throws UsageException {
+        if (operands.size() != count) {
+            throw new UsageException(needs + ", got " + (operands.isEmpty() ? "nothing" : "'" + String.join(" ", operands) + "'"));
+        }
+        return operands;
+    }
+
     public boolean has(OptionSpec spec) {
         return options.stream().anyMatch(o -> o.spec() == spec);
     }

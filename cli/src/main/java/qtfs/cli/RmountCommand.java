@@ -23,10 +23,7 @@ final class RmountCommand {
             out.print(help());
             return ExitStatus.OK;
         }
-        if (parsed.operands().size() != 2) {
-            throw new UsageException("rmount needs SOURCE and DIRECTORY, got "
-                    + (parsed.operands().isEmpty() ? "nothing" : "'" + String.join(" ", parsed.operands()) + "'"));
-        }
+        parsed.operands(2, "rmount needs SOURCE and DIRECTORY");
         String type = parsed.last(TYPE).map(ParsedArguments.Occurrence::value)
                 .orElseThrow(() -> new UsageException("rmount needs the file system type: -t TYPE"));
         MountFlagOptions options = MountFlagOptions.parse(parsed.values(OPTIONS));

@@ -22,10 +22,7 @@ final class RumountCommand {
             out.print(help());
             return ExitStatus.OK;
         }
-        if (parsed.operands().size() != 1) {
-            throw new UsageException("rumount needs exactly one DIRECTORY, got "
-                    + (parsed.operands().isEmpty() ? "nothing" : "'" + String.join(" ", parsed.operands()) + "'"));
-        }
+        parsed.operands(1, "rumount needs exactly one DIRECTORY");
         try {
             ServerMountCall.Place place = ServerMountCall.locate(Path.of(parsed.operands().getFirst()));
             ServerMountCall.send(place, RemoteMount.unmount(place.name(), parsed.has(FORCE) ? MountCalls.MNT_FORCE : 0));

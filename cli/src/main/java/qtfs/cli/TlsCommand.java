@@ -97,10 +97,7 @@ final class TlsCommand {
             out.print(help());
             return ExitStatus.OK;
         }
-        if (parsed.operands().size() != 1) {
-            throw new UsageException("tls issue needs exactly one CLIENT_NAME, got "
-                    + (parsed.operands().isEmpty() ? "nothing" : "'" + String.join(" ", parsed.operands()) + "'"));
-        }
+        parsed.operands(1, "tls issue needs exactly one CLIENT_NAME");
         String name = parsed.operands().getFirst();
         Path dir = dir(parsed);
         Path output = parsed.last(OUTPUT).isPresent()

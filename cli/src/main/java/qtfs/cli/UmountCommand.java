@@ -20,10 +20,7 @@ final class UmountCommand {
             out.print(help());
             return ExitStatus.OK;
         }
-        if (parsed.operands().size() != 1) {
-            throw new UsageException("umount needs exactly one MOUNTPOINT, got "
-                    + (parsed.operands().isEmpty() ? "nothing" : "'" + String.join(" ", parsed.operands()) + "'"));
-        }
+        parsed.operands(1, "umount needs exactly one MOUNTPOINT");
         Path mountpoint = QtfsdArguments.path("mount point", parsed.operands().getFirst(), null);
         try {
             Unmounter.unmount(mountpoint, parsed.has(LAZY));
