@@ -21,6 +21,7 @@ import qtfs.e2e.harness.Command;
 import qtfs.e2e.harness.CommandResult;
 import qtfs.e2e.harness.DaemonProcess;
 import qtfs.e2e.harness.HostTool;
+import qtfs.e2e.harness.JavaThreads;
 import qtfs.e2e.harness.MountTable;
 import qtfs.e2e.harness.QtfsFixture;
 import qtfs.e2e.harness.ScratchDir;
@@ -194,7 +195,6 @@ class QtfsFifoTest {
 
     @Test
     void interruptedOpensAndReadsLeaveNoWaitingServerThreadOrDescriptor() {
-        int threadsBefore = threads(server.pid());
         for (int round = 0; round < 3; round++) {
             List<String> lines = run("interrupted", mountA, export);
             for (String what : List.of("open for reading", "open for writing", "read")) {
@@ -206,8 +206,15 @@ class QtfsFifoTest {
             assertHas(lines, "read left no reader behind: True");
         }
         // nine interrupted waits: each one still waiting would hold a thread of qtfsd's FIFO pool
-        int threadsAfter = threads(server.pid());
-        assertTrue(threadsAfter <= threadsBefore + 2, () -> "qtfsd had " + threadsBefore + " threads, now " + threadsAfter);
+        // inside FifoOps (an idle pool thread waits for work elsewhere); an interrupt ends a wait
+        // within one 50 ms slice
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> waiting = JavaThreads.inFrame(server.pid(), "qtfsd-fifo-", "qtfs.server.fs.FifoOps");
+        while (!waiting.isEmpty() && System.nanoTime() < until) {
+            sleep();
+            waiting = JavaThreads.inFrame(server.pid(), "qtfsd-fifo-", "qtfs.server.fs.FifoOps");
+        }
+        assertEquals(List.of(), waiting, "qtfsd threads still waiting on a FIFO");
         // the RELEASE of a closed file reaches the server a little after close(2) returned
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!openFifos(server.pid()).isEmpty() && System.nanoTime() < end) sleep();
@@ -260,18 +267,6 @@ class QtfsFifoTest {
     }
 
     private static final long O_PATH = 010000000;
-
-    private static int threads(long pid) {
-        return count(Path.of("/proc/" + pid + "/task"));
-    }
-
-    private static int count(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return (int) s.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static void sleep() {
         try {
