@@ -182,6 +182,7 @@ class QtfsTwoHostLinkDownTest {
         start(null, ",soft,timeo=" + SOFT_TIMEOUT_SECONDS);
         int baseline = OpenDescriptors.count(fixture.server().pid());
         int written;
+        int acknowledged;
         try (RecordWriter w = new RecordWriter(fixture.mountPoint().resolve("log"))) {
             w.awaitAcknowledged(RECORDS_AROUND_OUTAGE, Duration.ofSeconds(30));
             long down = System.nanoTime();
@@ -201,6 +202,7 @@ class QtfsTwoHostLinkDownTest {
             assertTrue(seconds <= bound, "failed " + seconds + " s after the link went down (bound " + bound + " s)");
             assertEquals(1, w.awaitExit(Duration.ofSeconds(30)));
             written = checkRecords(fixture.exportDir().resolve("log"));
+            acknowledged = w.acknowledged.get();
             // the record whose write failed may have reached the server before the link went down
             assertTrue(written == w.acknowledged.get() || written == w.acknowledged.get() + 1,
                     written + " records on the server, " + w.acknowledged.get() + " acknowledged");
@@ -218,7 +220,11 @@ class QtfsTwoHostLinkDownTest {
             }
         }
         assertEquals("the mount works again", Files.readString(fixture.exportDir().resolve("after")));
-        assertEquals(written, checkRecords(fixture.exportDir().resolve("log")), "nothing written twice on the way back");
+        // checkRecords fails on a record written twice; the failed record alone may still land
+        // late, as on an NFS soft mount: it was on its way when the client gave up on it
+        int landed = checkRecords(fixture.exportDir().resolve("log"));
+        assertTrue(landed >= written && landed <= acknowledged + 1,
+                landed + " records on the server once the link was back, " + acknowledged + " acknowledged");
         assertTrue(fixture.client().log().contains("(soft mount)"), fixture.diagnostics());
         OpenDescriptors.awaitBaseline(fixture.server(), baseline, Duration.ofSeconds(20));
     }

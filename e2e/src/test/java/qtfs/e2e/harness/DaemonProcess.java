@@ -99,8 +99,18 @@ public final class DaemonProcess implements AutoCloseable {
             ProcessTree.kill(process.toHandle(), Duration.ofSeconds(10));
         }
         LastResortCleanup.unregister(this);
-        exitCode = exited ? process.exitValue() : null;
+        exitCode = exited ? reaped() : null;
         return exitCode;
+    }
+
+    /** The exit code of a process seen gone: Process may learn of it a moment after ProcessHandle did. */
+    private Integer reaped() {
+        try {
+            return process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) ? process.exitValue() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** Kills at once; for cleanup after something already went wrong. */
