@@ -56,12 +56,11 @@ final class MountSessions {
         this.grace = grace;
     }
 
-    /** Creates (token 0) or joins the session {@code request} names; the caller owns one connection reference. */
-    MountSession attach(Attach request) throws AttachRefusedException {
-        return attach(request, false);
-    }
-
-    /** The same; a new session serves FIFOs as stream files when {@code fifoStreams} (the client asked for them). */
+    /**
+     * Creates (token 0) or joins the session {@code request} names; the caller owns one
+     * connection reference. A new session serves FIFOs as stream files when {@code fifoStreams}
+     * (the client asked for them).
+     */
     MountSession attach(Attach request, boolean fifoStreams) throws AttachRefusedException {
         if (request.maxWrite() > maxWrite) {
             throw new AttachRefusedException(Errno.EINVAL, "max write " + request.maxWrite() + " is larger than this server's frames allow ("
